@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { VERSION } from "../version.js";
+import { checkCommand, EXIT } from "./check-command.js";
+import { timelineCommand } from "./timeline-command.js";
+
+const program = new Command("fpm-graceful")
+  .description(
+    "Zero failed requests when PHP-FPM pods restart on Kubernetes, and the evidence that it is so.",
+  )
+  .version(VERSION)
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride();
+program.addCommand(checkCommand().exitOverride());
+program.addCommand(timelineCommand().exitOverride());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were printed by commander already.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`fpm-graceful: ${message}\n`);
+    if (process.env.FPM_GRACEFUL_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = EXIT.internal;
+  }
+}

@@ -1,0 +1,96 @@
+import { parseFpmSeconds } from "../sources/ini.js";
+import { parseNginxSeconds } from "../sources/nginx-conf.js";
+import { settingsOf } from "./build.js";
+import type { Assumptions, ConfigSetting, Container, Located, Signal, SourceLocation } from "./types.js";
+
+/** A number the model uses, with the setting that decided it (or the assumption it fell back to). */
+export interface Derived<T> {
+  value: T;
+  loc: SourceLocation | undefined;
+  because: string;
+}
+
+/**
+ * php-fpm's effective `process_control_timeout`: the last one in a `[global]` section; php.ini copies and
+ * pool entries do not count (php-fpm reads the directive only among its globals; `fpm_conf.c`). The
+ * default is 0: on SIGQUIT the master terminates its workers at once.
+ */
+export function processControlTimeout(container: Container): Derived<number> {
+  const global = settingsOf(container, "process_control_timeout").filter((s) => s.scope === "fpm-global");
+  const last = global.at(-1);
+  const seconds = last ? parseFpmSeconds(last.value) : undefined;
+  if (last && seconds !== undefined)
+    return {
+      value: seconds,
+      loc: last.loc,
+      because: `process_control_timeout = ${last.value} (${last.via})`,
+    };
+  return {
+    value: 0,
+    loc: undefined,
+    because: "no [global] process_control_timeout reaches php-fpm: its default is 0",
+  };
+}
+
+/**
+ * The longest request php-fpm may run: the pool's `request_terminate_timeout` (wall clock), else php.ini's
+ * `max_execution_time` (CPU time on Linux, so only a hint), else the `--max-request` assumption.
+ */
+export function longestRequest(container: Container | undefined, assumptions: Assumptions): Derived<number> {
+  const fromSetting = (settings: ConfigSetting[], parse: (v: string) => number | undefined) => {
+    const last = settings.at(-1);
+    const value = last ? parse(last.value) : undefined;
+    return last && value !== undefined && value > 0
+      ? { value, loc: last.loc, because: `${last.key} = ${last.value} (${last.via})` }
+      : undefined;
+  };
+  if (container) {
+    const terminate = fromSetting(
+      settingsOf(container, "request_terminate_timeout").filter((s) => s.scope === "fpm-pool"),
+      parseFpmSeconds,
+    );
+    if (terminate) return terminate;
+    const maxExecution = fromSetting(
+      settingsOf(container, "max_execution_time").filter((s) => s.scope === "php-ini"),
+      (v) => (/^\d+$/.test(v) ? Number(v) : undefined),
+    );
+    if (maxExecution) return maxExecution;
+  }
+  return {
+    value: assumptions.maxRequestSeconds,
+    loc: undefined,
+    because: `--max-request ${assumptions.maxRequestSeconds}s (assumed)`,
+  };
+}
+
+/** nginx's `fastcgi_read_timeout` (default 60 s): a request running longer is answered 504 by nginx. */
+export function nginxReadTimeout(container: Container): number {
+  const last = settingsOf(container, "fastcgi_read_timeout").at(-1);
+  return (last && parseNginxSeconds(last.value)) ?? 60;
+}
+
+/**
+ * The signal the runtime sends a container after its preStop: `lifecycle.stopSignal` where the target
+ * version has it (1.33+, feature-gated), else the image's STOPSIGNAL (Dockerfile or known image), else
+ * SIGTERM.
+ */
+export function stopSignal(container: Container, kubeVersion: string): Derived<Signal | string> {
+  const lifecycle = container.lifecycleStopSignal;
+  if (lifecycle && versionAtLeast(kubeVersion, "1.33")) {
+    return { value: lifecycle.value, loc: lifecycle.loc, because: `lifecycle.stopSignal ${lifecycle.value}` };
+  }
+  const image = container.imageFacts.stopSignal;
+  if (image.loc) return { value: image.value, loc: image.loc, because: `STOPSIGNAL ${image.value}` };
+  return { value: image.value, loc: undefined, because: (image as { assumed: string }).assumed };
+}
+
+export function isLocated<T>(value: Located<T> | { loc: undefined }): value is Located<T> {
+  return value.loc !== undefined;
+}
+
+/** Compares `major.minor` Kubernetes versions: `versionAtLeast("1.30", "1.29")` is true. */
+export function versionAtLeast(version: string, atLeast: string): boolean {
+  const [a1 = 0, a2 = 0] = version.replace(/^v/, "").split(".").map(Number);
+  const [b1 = 0, b2 = 0] = atLeast.split(".").map(Number);
+  return a1 > b1 || (a1 === b1 && a2 >= b2);
+}

@@ -1,0 +1,149 @@
+import type { ExecHookAnalysis, ExecKill, ImageShell, Signal } from "./types.js";
+
+const SIGNAL_NUMBERS: Record<string, Signal> = {
+  "1": "SIGHUP",
+  "2": "SIGINT",
+  "3": "SIGQUIT",
+  "9": "SIGKILL",
+  "15": "SIGTERM",
+};
+
+/** The script a preStop `exec` runs and the shell it names, if any (`["sh","-c","…"]` → dash on Debian). */
+export function execScript(command: string[]): { script: string; shell: ImageShell | "image" | "none" } {
+  const [head, flag, script] = command;
+  const base = head?.split("/").at(-1);
+  if (
+    (base === "sh" || base === "bash" || base === "ash" || base === "dash") &&
+    flag === "-c" &&
+    script !== undefined
+  ) {
+    return {
+      script,
+      shell: base === "bash" ? "bash" : base === "dash" ? "dash" : base === "ash" ? "busybox" : "image",
+    };
+  }
+  return { script: command.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(" "), shell: "none" };
+}
+
+/**
+ * Reads a preStop script the way the kubelet will run it: how long it sleeps before doing anything else
+ * (the part that covers endpoint propagation), which signals it sends and when, and which shells reject
+ * the `kill` spelling it uses. dash (Debian's /bin/sh, so the official `php:*-fpm` images) answers
+ * `kill -SIGQUIT 1` with `kill: Illegal option -S` and exit 2 (measured, see FACTS.md).
+ *
+ * @example
+ *   analyseExecHook("sleep 10 && kill -SIGQUIT 1")
+ *   // { delaySeconds: 10, durationSeconds: 10, kills: [{ atSeconds: 10, signal: "SIGQUIT", rejectedBy: ["dash"], … }] }
+ */
+export function analyseExecHook(script: string): ExecHookAnalysis {
+  let t = 0;
+  let delaySeconds: number | undefined;
+  let opaque = false;
+  const kills: ExecKill[] = [];
+  if (/\b(while|until|for)\b|\$\(\(|`/.test(script)) opaque = true;
+  for (const { text, offset } of commands(script)) {
+    const words = text.split(/\s+/).filter(Boolean);
+    const [cmd, ...rest] = words;
+    const name = cmd?.split("/").at(-1);
+    if (name === "exec") continue;
+    if (name === "sleep") {
+      const seconds = parseSleep(rest[0]);
+      if (seconds === undefined) opaque = true;
+      else t += seconds;
+      continue;
+    }
+    if (name === "kill" || name === "pkill" || name === "killall") {
+      if (delaySeconds === undefined) delaySeconds = t;
+      kills.push(parseKill(name, rest, t, offset + text.indexOf(cmd ?? "")));
+      continue;
+    }
+    if (name === "nginx" && rest[0] === "-s") {
+      if (delaySeconds === undefined) delaySeconds = t;
+      const signal: Signal | undefined =
+        rest[1] === "quit" ? "SIGQUIT" : rest[1] === "stop" ? "SIGTERM" : undefined;
+      kills.push({
+        atSeconds: t,
+        signal,
+        spelling: `-s ${rest[1] ?? ""}`,
+        target: "nginx",
+        rejectedBy: [],
+        offset,
+      });
+      continue;
+    }
+    if (name === "true" || name === ":" || name === "echo" || name === "printf") continue;
+    // Any other command (a drain script, curl to a hook endpoint) runs for an unknown time.
+    if (delaySeconds === undefined) delaySeconds = t;
+    opaque = true;
+  }
+  return { delaySeconds: delaySeconds ?? t, durationSeconds: opaque ? undefined : t, kills, opaque };
+}
+
+function* commands(script: string): Generator<{ text: string; offset: number }> {
+  const re = /[^;&|\n]+/g;
+  for (let m = re.exec(script); m; m = re.exec(script)) {
+    const text = m[0].trim();
+    if (text) yield { text, offset: m.index + (m[0].length - m[0].trimStart().length) };
+  }
+}
+
+function parseSleep(arg: string | undefined): number | undefined {
+  const m = arg?.match(/^(\d+(?:\.\d+)?)([smh]?)$/);
+  if (!m?.[1]) return undefined;
+  const n = Number(m[1]);
+  return m[2] === "m" ? n * 60 : m[2] === "h" ? n * 3600 : n;
+}
+
+function parseKill(name: string, args: string[], atSeconds: number, offset: number): ExecKill {
+  let signal: Signal | undefined =
+    name === "kill" || name === "pkill" || name === "killall" ? "SIGTERM" : undefined;
+  let spelling = "";
+  const rejectedBy: ImageShell[] = [];
+  const targets: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "-s" || arg === "--signal" || arg === "-n") {
+      const value = args[++i] ?? "";
+      spelling = `${arg} ${value}`;
+      signal = toSignal(value);
+    } else if (/^-[A-Za-z0-9]+$/.test(arg) && targets.length === 0) {
+      spelling = arg;
+      const value = arg.slice(1);
+      signal = toSignal(value);
+      // dash's builtin kill takes `-QUIT` or `-3` but not `-SIGQUIT`; busybox and bash take all three.
+      if (name === "kill" && /^SIG/i.test(value)) rejectedBy.push("dash");
+    } else if (!arg.startsWith("-")) {
+      targets.push(arg);
+    }
+  }
+  return {
+    atSeconds,
+    signal,
+    spelling: spelling || "(default)",
+    target: targets.join(" ") || "?",
+    rejectedBy,
+    offset,
+  };
+}
+
+function toSignal(value: string): Signal | undefined {
+  if (SIGNAL_NUMBERS[value]) return SIGNAL_NUMBERS[value];
+  const upper = value.toUpperCase();
+  const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
+  const known: Signal[] = [
+    "SIGTERM",
+    "SIGQUIT",
+    "SIGINT",
+    "SIGKILL",
+    "SIGWINCH",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGHUP",
+  ];
+  return known.find((s) => s === name);
+}
+
+/** Whether a kill's target is the container's PID 1 or the server itself (by PID file or name). */
+export function targetsServer(kill: ExecKill): boolean {
+  return /(^|\s)1(\s|$)|php-fpm|nginx|\.pid|pidof|pgrep/.test(kill.target);
+}

@@ -1,0 +1,222 @@
+/**
+ * The shutdown model's vocabulary: where things come from in the user's files, what a pod's containers are,
+ * and how they are told to stop. Everything here is plain data, so a workload can be checked, fixed,
+ * drawn, rehearsed or admitted by the webhook from the same value.
+ */
+
+/** A place in a user's file. Lines and columns are 1-based, as editors and SARIF count them. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Helm's `# Source: chart/templates/x.yaml` for rendered input, when the document carried one. */
+  helmSource?: string;
+}
+
+/** Input that could not be read or understood. Never thrown: collected and reported with exit code 2. */
+export interface Problem extends SourceLocation {
+  code: ProblemCode;
+  message: string;
+}
+
+export type ProblemCode =
+  | "unreadable"
+  | "binary"
+  | "too-large"
+  | "empty"
+  | "unknown-file-type"
+  | "yaml-syntax"
+  | "not-an-object"
+  | "invalid-field"
+  | "config-syntax"
+  | "dockerfile-syntax"
+  | "bad-option";
+
+/** A value read from a user's file, with where it was written. */
+export interface Located<T> {
+  value: T;
+  loc: SourceLocation;
+}
+
+export type Signal =
+  | "SIGTERM"
+  | "SIGQUIT"
+  | "SIGINT"
+  | "SIGKILL"
+  | "SIGWINCH"
+  | "SIGUSR1"
+  | "SIGUSR2"
+  | "SIGHUP";
+
+/** What kind of process a container runs, as far as shutdown is concerned. */
+export type ContainerRole = "fpm" | "nginx" | "other";
+
+/** The shell that runs `sh -c` inside the image: dash on Debian-based images, busybox on Alpine. */
+export type ImageShell = "dash" | "busybox" | "bash" | "unknown";
+
+/**
+ * A preStop hook as the kubelet sees it. `exec` hooks are analysed statically: how long they sleep before
+ * anything else, and which signals they send to which PID (see `model/shell.ts`).
+ */
+export type PreStopHook =
+  | { kind: "sleep"; seconds: number; loc: SourceLocation }
+  | { kind: "exec"; command: string[]; script: string; loc: SourceLocation; analysis: ExecHookAnalysis }
+  | { kind: "httpGet"; path: string; port: string | number; loc: SourceLocation };
+
+export interface ExecHookAnalysis {
+  /** Seconds the script sleeps before it sends any signal or ends (the part that covers endpoint propagation). */
+  delaySeconds: number;
+  /** Total seconds the hook is expected to run, when that can be read off the script. */
+  durationSeconds: number | undefined;
+  /** `kill` commands the script runs, in order, with the time (since hook start) each would run at. */
+  kills: ExecKill[];
+  /** The script could not be fully read (loops, variables, scripts in files): durations are lower bounds. */
+  opaque: boolean;
+}
+
+export interface ExecKill {
+  atSeconds: number;
+  signal: Signal | undefined;
+  /** The exact spelling used, e.g. `-SIGQUIT`, `-QUIT`, `-s QUIT`, `-3`. */
+  spelling: string;
+  target: string;
+  /** Shells that reject this spelling (dash rejects `-SIGQUIT`: `kill: Illegal option -S`). */
+  rejectedBy: ImageShell[];
+  /** Column offset of the kill inside the script text (0-based), to point findings at it. */
+  offset: number;
+}
+
+/** How the container's PID 1 is started: whether signals sent to PID 1 reach php-fpm or nginx. */
+export interface Pid1 {
+  /** `exec` form (argv), a shell that `exec`s the server, or a shell that keeps the server as its child. */
+  form: "exec" | "shell-exec" | "shell-wrapper" | "unknown";
+  command: string;
+  loc: SourceLocation | undefined;
+  /** Where this was learnt: the manifest's `command`/`args`, or the linked Dockerfile's ENTRYPOINT/CMD. */
+  origin: "manifest" | "dockerfile" | "image-default";
+}
+
+/** A php-fpm, php.ini or nginx setting that reaches a container, and how it reaches it. */
+export interface ConfigSetting {
+  key: string;
+  value: string;
+  loc: SourceLocation;
+  /**
+   * Where php-fpm or nginx reads it: fpm's `[global]`, a pool section, php.ini (where fpm ignores its own
+   * globals), or nginx.
+   */
+  scope: "fpm-global" | "fpm-pool" | "php-ini" | "nginx";
+  /** The section name for fpm configs (`global`, `www`). */
+  section?: string;
+  /** How it reaches the container, in words: `ConfigMap php-fpm mounted at /usr/local/etc/php-fpm.d`. */
+  via: string;
+}
+
+/** What the model knows about an image, from its name and from a linked Dockerfile. */
+export interface ImageFacts {
+  reference: string;
+  stopSignal: Located<Signal | string> | { value: Signal; loc: undefined; assumed: string };
+  shell: ImageShell;
+  role: ContainerRole | undefined;
+  /** How the facts were learnt, for the output's "assumed" notes. */
+  basis: string;
+  dockerfile?: string;
+}
+
+export interface Probe {
+  kind: "httpGet" | "tcpSocket" | "exec" | "grpc";
+  loc: SourceLocation;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  role: ContainerRole;
+  /** A native sidecar: an init container with `restartPolicy: Always` (stopped after the main containers). */
+  sidecar: boolean;
+  loc: SourceLocation;
+  /** Path (as key segments) of this container in its document, for fixes. */
+  path: (string | number)[];
+  preStop: PreStopHook | undefined;
+  /** `lifecycle.stopSignal` (KEP-4960), when the manifest sets it. */
+  lifecycleStopSignal: Located<string> | undefined;
+  readinessProbe: Probe | undefined;
+  ports: number[];
+  pid1: Pid1;
+  imageFacts: ImageFacts;
+  /** php-fpm / php.ini / nginx settings that reach this container, in the order they are read. */
+  settings: ConfigSetting[];
+  /** How configs and Dockerfiles were linked to this container, in words, for the output. */
+  links: string[];
+  /** `volumeMounts`, to find the ConfigMaps a container reads. */
+  mounts: { volume: string; mountPath: string; subPath: string | undefined }[];
+  /** The manifest's `command` and `args`, as written (empty when the image's are used). */
+  command: string[];
+  args: string[];
+}
+
+/** A pod volume that is (or projects) a ConfigMap, to follow mounts to the configs they hold. */
+export interface ConfigMapVolume {
+  name: string;
+  configMap: string;
+  items: { key: string; path: string }[] | undefined;
+}
+
+export interface RolloutStrategy {
+  type: "RollingUpdate" | "Recreate" | "OnDelete";
+  maxSurge: string | number | undefined;
+  maxUnavailable: string | number | undefined;
+  loc: SourceLocation | undefined;
+}
+
+export type WorkloadKind =
+  | "Deployment"
+  | "StatefulSet"
+  | "DaemonSet"
+  | "ReplicaSet"
+  | "Pod"
+  | "Job"
+  | "CronJob";
+
+export interface Workload {
+  /** `Kind/namespace/name`, the workload's id in every output. */
+  id: string;
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  loc: SourceLocation;
+  /** Path (as key segments) of the pod spec in its document, e.g. `["spec","template","spec"]`. */
+  podSpecPath: (string | number)[];
+  annotations: Record<string, string>;
+  podLabels: Record<string, string>;
+  replicas: Located<number> | undefined;
+  strategy: RolloutStrategy | undefined;
+  gracePeriodSeconds: Located<number> | undefined;
+  containers: Container[];
+  volumes: ConfigMapVolume[];
+  /** PodDisruptionBudgets among the inputs whose selector matches the pod labels. */
+  disruptionBudgets: string[];
+  /** Index of the document in its file, so fixes can find it again. */
+  documentIndex: number;
+}
+
+/** Assumptions the model needs and cannot read off the files; every one is a flag with a default. */
+export interface Assumptions {
+  /** Seconds after deletion during which new connections may still arrive (kube-proxy, ingress, LB). */
+  propagationSeconds: number;
+  /** The longest request, when no `request_terminate_timeout` or `max_execution_time` says it. */
+  maxRequestSeconds: number;
+  /** Target Kubernetes minor version, e.g. `1.31`. */
+  kubeVersion: string;
+}
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  propagationSeconds: 5,
+  maxRequestSeconds: 30,
+  kubeVersion: "1.33",
+};
+
+/** Kubernetes' default `terminationGracePeriodSeconds`. */
+export const DEFAULT_GRACE_PERIOD_SECONDS = 30;

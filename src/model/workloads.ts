@@ -1,0 +1,240 @@
+import type { KubernetesObject } from "../sources/kubernetes.js";
+import type { YamlView } from "../sources/yaml-view.js";
+import { knownImage, roleFromContainer } from "./images.js";
+import { analyseExecHook, execScript } from "./shell.js";
+import type {
+  ConfigMapVolume,
+  Container,
+  Pid1,
+  PreStopHook,
+  Probe,
+  RolloutStrategy,
+  Workload,
+  WorkloadKind,
+} from "./types.js";
+
+const POD_SPEC_PATHS: Record<WorkloadKind, string[]> = {
+  Pod: ["spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+};
+
+export function isWorkloadKind(kind: string): kind is WorkloadKind {
+  return Object.hasOwn(POD_SPEC_PATHS, kind);
+}
+
+/**
+ * Reads a workload object into the model: its pod template's containers (and native sidecars), their
+ * preStop hooks, stop signals, probes and mounts, the grace period and the rollout strategy. Images are
+ * known only by name here; Dockerfiles and configs are linked afterwards (`link.ts`).
+ */
+export function readWorkload(object: KubernetesObject & { kind: WorkloadKind }): Workload | undefined {
+  const { view } = object;
+  const podSpecPath = POD_SPEC_PATHS[object.kind];
+  const podSpec = view.at(...podSpecPath);
+  if (!podSpec?.isMap()) {
+    view.problem(
+      `${object.kind} ${object.name || "(unnamed)"} has no pod template at ${podSpecPath.join(".")}`,
+    );
+    return undefined;
+  }
+  const templateMeta =
+    object.kind === "Pod" ? view.get("metadata") : view.at(...podSpecPath.slice(0, -1), "metadata");
+  const namespace = object.namespace ?? "default";
+  const containers = [
+    ...(podSpec
+      .get("initContainers")
+      ?.items()
+      .filter((c) => c.get("restartPolicy")?.string() === "Always")
+      .map((c) => readContainer(c, true)) ?? []),
+    ...(podSpec
+      .get("containers")
+      ?.items()
+      .map((c) => readContainer(c, false)) ?? []),
+  ].filter((c): c is Container => c !== undefined);
+  return {
+    id: `${object.kind}/${namespace}/${object.name}`,
+    kind: object.kind,
+    name: object.name,
+    namespace,
+    loc: (view.at("metadata", "name") ?? view.get("kind") ?? view).loc(),
+    podSpecPath,
+    annotations: {
+      ...view.at("metadata", "annotations")?.stringMap(),
+      ...templateMeta?.get("annotations")?.stringMap(),
+    },
+    podLabels: templateMeta?.get("labels")?.stringMap() ?? {},
+    replicas: integerField(view.at("spec", "replicas")),
+    strategy: readStrategy(object.kind, view),
+    gracePeriodSeconds: integerField(podSpec.get("terminationGracePeriodSeconds")),
+    containers,
+    volumes: readVolumes(podSpec),
+    disruptionBudgets: [],
+    documentIndex: object.documentIndex,
+  };
+}
+
+function integerField(view: YamlView | undefined) {
+  const value = view?.nonNegativeInteger();
+  return view && value !== undefined ? view.located(value) : undefined;
+}
+
+function readContainer(view: YamlView, sidecar: boolean): Container | undefined {
+  const name = view.get("name")?.string() ?? "";
+  const image = view.get("image")?.string() ?? "";
+  const command = view.get("command")?.strings() ?? [];
+  const args = view.get("args")?.strings() ?? [];
+  const ports = (view.get("ports")?.items() ?? [])
+    .map((p) => p.get("containerPort")?.integer())
+    .filter((p): p is number => p !== undefined);
+  const known = knownImage(image);
+  const role = known.role ?? roleFromContainer(name, [...command, ...args], ports) ?? "other";
+  const lifecycle = view.get("lifecycle");
+  const stopSignal = lifecycle?.get("stopSignal");
+  const stopSignalValue = stopSignal?.string();
+  return {
+    name,
+    image,
+    role,
+    sidecar,
+    loc: (view.get("name") ?? view).loc(),
+    path: view.path,
+    preStop: readPreStop(lifecycle?.get("preStop")),
+    lifecycleStopSignal: stopSignal && stopSignalValue ? stopSignal.located(stopSignalValue) : undefined,
+    readinessProbe: readProbe(view.get("readinessProbe")),
+    ports,
+    pid1: readPid1(view, command, args),
+    imageFacts: {
+      reference: image,
+      stopSignal: known.stopSignal
+        ? { value: known.stopSignal, loc: undefined, assumed: known.basis }
+        : {
+            value: "SIGTERM",
+            loc: undefined,
+            assumed: `${known.basis} sets no known STOPSIGNAL: the runtime sends SIGTERM`,
+          },
+      shell: known.shell,
+      role: known.role,
+      basis: known.basis,
+    },
+    settings: [],
+    links: [],
+    mounts: (view.get("volumeMounts")?.items() ?? []).map((m) => ({
+      volume: m.get("name")?.string() ?? "",
+      mountPath: m.get("mountPath")?.string() ?? "",
+      subPath: m.get("subPath")?.string(),
+    })),
+    command,
+    args,
+  };
+}
+
+function readPreStop(view: YamlView | undefined): PreStopHook | undefined {
+  if (!view?.isMap()) return undefined;
+  const sleep = view.get("sleep");
+  if (sleep) {
+    const seconds = sleep.get("seconds")?.nonNegativeInteger();
+    return { kind: "sleep", seconds: seconds ?? 0, loc: sleep.keyLoc() };
+  }
+  const exec = view.get("exec");
+  if (exec) {
+    const commandView = exec.get("command");
+    const command = commandView?.strings() ?? [];
+    const { script } = execScript(command);
+    // Point at the script itself (the third item of `sh -c`), where a kill or sleep is written.
+    const scriptView = commandView?.items().at(command.length >= 3 ? 2 : 0) ?? commandView ?? exec;
+    return { kind: "exec", command, script, loc: scriptView.loc(), analysis: analyseExecHook(script) };
+  }
+  const http = view.get("httpGet");
+  if (http) {
+    return {
+      kind: "httpGet",
+      path: http.get("path")?.string() ?? "/",
+      port: http.get("port")?.string() ?? "",
+      loc: http.keyLoc(),
+    };
+  }
+  return undefined;
+}
+
+function readProbe(view: YamlView | undefined): Probe | undefined {
+  if (!view?.isMap()) return undefined;
+  const kind = (["httpGet", "tcpSocket", "exec", "grpc"] as const).find((k) => view.get(k));
+  return kind ? { kind, loc: view.keyLoc() } : undefined;
+}
+
+/**
+ * How PID 1 starts, from the manifest's command/args. A shell that does not `exec` the server keeps it as
+ * a child, and the kernel drops SIGTERM/SIGQUIT sent to a PID 1 without a handler (FACTS.md).
+ */
+function readPid1(view: YamlView, command: string[], args: string[]): Pid1 {
+  if (command.length === 0)
+    return { form: "unknown", command: args.join(" "), loc: undefined, origin: "image-default" };
+  const loc = view.get("command")?.loc();
+  return { ...pid1FromArgv([...command, ...args]), loc, origin: "manifest" };
+}
+
+export function pid1FromArgv(argv: string[]): Pick<Pid1, "form" | "command"> {
+  const commandText = argv.join(" ");
+  const { script, shell } = execScript(argv);
+  if (shell === "none") {
+    const program = argv[0]?.split("/").at(-1) ?? "";
+    // Entrypoint scripts may or may not exec their arguments; the official images' ones do.
+    if (/\.sh$|entrypoint/.test(program) && !/^docker-(php|nginx)?-?entrypoint$/.test(program)) {
+      return { form: "unknown", command: commandText };
+    }
+    return { form: "exec", command: commandText };
+  }
+  const lastCommand =
+    script
+      .split(/&&|;|\n/)
+      .at(-1)
+      ?.trim() ?? "";
+  return { form: /^exec\s/.test(lastCommand) ? "shell-exec" : "shell-wrapper", command: commandText };
+}
+
+function readStrategy(kind: WorkloadKind, view: YamlView): RolloutStrategy | undefined {
+  if (kind !== "Deployment" && kind !== "StatefulSet" && kind !== "DaemonSet") return undefined;
+  const field = kind === "Deployment" ? "strategy" : "updateStrategy";
+  const strategy = view.at("spec", field);
+  const type = strategy?.get("type")?.string() ?? "RollingUpdate";
+  const rolling = strategy?.get("rollingUpdate");
+  const value = (v: YamlView | undefined) => {
+    const raw = v?.scalar();
+    return typeof raw === "number" || typeof raw === "string" ? raw : undefined;
+  };
+  return {
+    type: type === "Recreate" || type === "OnDelete" ? type : "RollingUpdate",
+    maxSurge: value(rolling?.get("maxSurge")),
+    maxUnavailable: value(rolling?.get("maxUnavailable")),
+    loc: strategy?.keyLoc(),
+  };
+}
+
+function readVolumes(podSpec: YamlView): ConfigMapVolume[] {
+  const out: ConfigMapVolume[] = [];
+  for (const volume of podSpec.get("volumes")?.items() ?? []) {
+    const name = volume.get("name")?.string() ?? "";
+    const sources = [
+      volume.get("configMap"),
+      ...(volume
+        .at("projected", "sources")
+        ?.items()
+        .map((s) => s.get("configMap")) ?? []),
+    ];
+    for (const cm of sources) {
+      const configMap = cm?.get("name")?.string();
+      if (!cm || !configMap) continue;
+      const items = cm
+        .get("items")
+        ?.items()
+        .map((i) => ({ key: i.get("key")?.string() ?? "", path: i.get("path")?.string() ?? "" }));
+      out.push({ name, configMap, items });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+import { fmt, stopSignalLoc } from "./shared/helpers.js";
+import type { Rule } from "./types.js";
+
+/** php-fpm stopped with SIGTERM/SIGINT terminates every worker at once: in-flight requests get 502. */
+export const rule: Rule = {
+  meta: {
+    id: "fpm-hard-stop",
+    severity: "error",
+    description: "php-fpm is stopped with SIGTERM or SIGINT, which kills its workers mid-request.",
+    messages: {
+      default:
+        "php-fpm gets {{signal}} at {{at}} ({{because}}): every worker is terminated at once and requests in flight get 502.",
+    },
+    fix: {
+      default:
+        "Stop php-fpm with SIGQUIT: `STOPSIGNAL SIGQUIT` in its Dockerfile (or `lifecycle.stopSignal: SIGQUIT` on Kubernetes 1.33+ with the ContainerStopSignals gate), and give it a process_control_timeout.",
+    },
+  },
+  check(context) {
+    for (const container of context.workload.containers.filter((c) => c.role === "fpm")) {
+      const window = context.windows("fpm-terminated", container)[0];
+      if (!window) continue;
+      const signal = context.timelineOf(container).signals.find((s) => s.delivered && s.at === window.from);
+      context.report({
+        messageId: "default",
+        container,
+        loc:
+          signal?.from === "preStop" ? (container.preStop?.loc ?? container.loc) : stopSignalLoc(container),
+        data: { signal: signal?.signal ?? "SIGTERM", at: fmt(window.from), because: signal?.note ?? "" },
+      });
+    }
+  },
+};

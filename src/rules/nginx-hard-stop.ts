@@ -1,0 +1,38 @@
+import { fmt, stopSignalLoc } from "./shared/helpers.js";
+import type { Rule } from "./types.js";
+
+/** nginx's SIGTERM is a fast shutdown: proxied requests in flight are cut. */
+export const rule: Rule = {
+  meta: {
+    id: "nginx-hard-stop",
+    severity: "error",
+    description:
+      "nginx is stopped with SIGTERM or SIGINT (fast shutdown), which cuts proxied requests in flight.",
+    messages: {
+      default:
+        "nginx ({{container}}) gets {{signal}} at {{at}} ({{because}}): a fast shutdown, so requests in flight get an empty reply.",
+    },
+    fix: {
+      default:
+        "Stop nginx with SIGQUIT (graceful): `STOPSIGNAL SIGQUIT` in its Dockerfile (the official nginx image has it), `lifecycle.stopSignal: SIGQUIT` on 1.33+, or `nginx -s quit` at the end of its preStop.",
+    },
+  },
+  check(context) {
+    for (const container of context.workload.containers.filter((c) => c.role === "nginx")) {
+      const window = context.windows("nginx-terminated", container)[0];
+      if (!window) continue;
+      const signal = context.timelineOf(container).signals.find((s) => s.delivered && s.at === window.from);
+      context.report({
+        messageId: "default",
+        container,
+        loc: stopSignalLoc(container),
+        data: {
+          container: container.name,
+          signal: signal?.signal ?? "SIGTERM",
+          at: fmt(window.from),
+          because: signal?.note ?? "",
+        },
+      });
+    }
+  },
+};

@@ -1,0 +1,34 @@
+import type { Rule } from "./types.js";
+
+/** A shell as PID 1 that does not exec the server drops the signals meant for it. */
+export const rule: Rule = {
+  meta: {
+    id: "pid1-wrapper",
+    severity: "error",
+    description:
+      "PID 1 is a shell that does not exec php-fpm or nginx, so stop signals are dropped and the pod is SIGKILLed.",
+    messages: {
+      default:
+        "PID 1 of {{container}} is a shell (`{{command}}`) that keeps {{server}} as its child: the kernel drops SIGTERM and SIGQUIT sent to a PID 1 without a handler, so {{server}} never drains and is SIGKILLed when the grace period ends.",
+    },
+    fix: {
+      default:
+        'Make the server PID 1: `exec {{server}} …` at the end of the script, or an exec-form `CMD ["{{server}}", …]` / `command: ["{{server}}", …]`.',
+    },
+  },
+  check(context) {
+    for (const container of context.workload.containers.filter((c) => c.role !== "other")) {
+      if (container.pid1.form !== "shell-wrapper") continue;
+      context.report({
+        messageId: "default",
+        container,
+        loc: container.pid1.loc ?? container.loc,
+        data: {
+          container: container.name,
+          command: container.pid1.command,
+          server: container.role === "fpm" ? "php-fpm" : "nginx",
+        },
+      });
+    }
+  },
+};

@@ -1,0 +1,38 @@
+import { processControlTimeout } from "../model/effective.js";
+import type { Rule } from "./types.js";
+
+/** Without process_control_timeout, SIGQUIT makes php-fpm's master terminate its workers at once. */
+export const rule: Rule = {
+  meta: {
+    id: "process-control-timeout-missing",
+    severity: "error",
+    description: "php-fpm's process_control_timeout is 0, so even SIGQUIT terminates its workers at once.",
+    messages: {
+      default:
+        "{{because}}: on SIGQUIT php-fpm's master sends its workers SIGTERM within milliseconds, so requests in flight get 502.",
+    },
+    fix: {
+      default:
+        "Set `process_control_timeout = {{seconds}}s` (at least the longest request, {{longest}}) in a `[global]` section of php-fpm's own config: php-fpm.conf, or a php-fpm.d/*.conf file that opens with `[global]`. Not in php.ini.",
+    },
+  },
+  check(context) {
+    for (const container of context.workload.containers.filter((c) => c.role === "fpm")) {
+      const pct = processControlTimeout(container);
+      if (pct.value > 0) continue;
+      // When a copy sits where php-fpm does not read it, `process-control-timeout-ignored` explains why.
+      if (container.settings.some((s) => s.key === "process_control_timeout")) continue;
+      const global = container.settings.find((s) => s.scope === "fpm-global");
+      context.report({
+        messageId: "default",
+        container,
+        loc: global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
+        data: {
+          because: pct.because,
+          seconds: Math.ceil(context.timeline.longestRequestSeconds),
+          longest: `${context.timeline.longestRequestSeconds}s`,
+        },
+      });
+    }
+  },
+};

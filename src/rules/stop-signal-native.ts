@@ -1,0 +1,40 @@
+import { stopSignal, versionAtLeast } from "../model/effective.js";
+import type { Rule } from "./types.js";
+
+/** `lifecycle.stopSignal` (KEP-4960) sets the stop signal in the manifest: alpha in 1.33, behind a feature gate. */
+export const rule: Rule = {
+  meta: {
+    id: "stop-signal-native",
+    severity: "info",
+    description:
+      "Where the image's stop signal is not SIGQUIT, Kubernetes 1.33+ can set it in the pod spec (alpha).",
+    messages: {
+      default:
+        "{{container}}'s stop signal is {{signal}} ({{because}}); on {{version}} with the ContainerStopSignals feature gate, `lifecycle.stopSignal: SIGQUIT` sets it without rebuilding the image (needs `spec.os.name: linux`).",
+    },
+    fix: {
+      default:
+        "Prefer `STOPSIGNAL SIGQUIT` in the image; where you cannot rebuild it and the gate is on, add `lifecycle: {stopSignal: SIGQUIT}` and `os: {name: linux}`.",
+    },
+  },
+  check(context) {
+    if (!versionAtLeast(context.assumptions.kubeVersion, "1.33")) return;
+    for (const container of context.workload.containers.filter(
+      (c) => c.role === "fpm" || c.role === "nginx",
+    )) {
+      const signal = stopSignal(container, context.assumptions.kubeVersion);
+      if (signal.value === "SIGQUIT") continue;
+      context.report({
+        messageId: "default",
+        container,
+        loc: container.loc,
+        data: {
+          container: container.name,
+          signal: signal.value,
+          because: signal.because,
+          version: context.assumptions.kubeVersion,
+        },
+      });
+    }
+  },
+};

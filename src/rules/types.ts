@@ -1,0 +1,66 @@
+import type { Assumptions, Container, SourceLocation, Workload } from "../model/types.js";
+import type { ContainerTimeline, FailureCause, FailureWindow, Timeline } from "../timeline/types.js";
+
+export type Severity = "error" | "warning" | "info";
+
+export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** What a rule is, kept apart from what it does (as ESLint's `meta`). */
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  /** One sentence: what fails when this rule fires. */
+  description: string;
+  /** Message templates by id; `{{name}}` is replaced with the report's data. */
+  messages: Record<string, string>;
+  /** How to fix, as a template with the same data. */
+  fix: Record<string, string>;
+}
+
+export interface Report {
+  messageId: string;
+  data: Record<string, string | number>;
+  loc: SourceLocation;
+  container?: Container;
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  workload: Workload;
+  timeline: Timeline;
+  assumptions: Assumptions;
+  /** The container's predicted termination. */
+  timelineOf(container: Container): ContainerTimeline;
+  /** Failure windows of a cause (optionally of one container). */
+  windows(cause: FailureCause, container?: Container): FailureWindow[];
+  report(report: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+/** A finding as every output renders it: the JSON contract of `check --format json`. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  fix: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  helmSource?: string;
+  /** `Kind/namespace/name`. */
+  workload: string;
+  container?: string;
+}
+
+/** Fills `{{name}}` placeholders; an unknown name is left visible rather than silently dropped. */
+export function render(template: string, data: Record<string, string | number>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
+    name in data ? String(data[name]) : whole,
+  );
+}

@@ -1,0 +1,108 @@
+import { type Document, LineCounter, parseAllDocuments } from "yaml";
+import type { Problem } from "../model/types.js";
+import { type DocumentContext, toLocation, YamlView } from "./yaml-view.js";
+
+/** One Kubernetes object of a manifest file (a `List`'s items are objects of their own). */
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+  view: YamlView;
+  /** Index of the YAML document in its file. */
+  documentIndex: number;
+}
+
+/**
+ * Parses a multi-document YAML (or JSON) manifest. Never throws: syntax errors, duplicate keys and alias
+ * abuse become problems with file:line:column; a document with errors contributes no objects, the others do.
+ *
+ * @example
+ *   const { objects, problems } = parseManifests("k8s/app.yaml", text);
+ */
+export function parseManifests(
+  file: string,
+  text: string,
+): { objects: KubernetesObject[]; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const problems: Problem[] = [];
+  const objects: KubernetesObject[] = [];
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+    });
+    docs = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+  } catch (error) {
+    // The parser collects errors rather than throwing; this guards only against its own internal failures.
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      code: "yaml-syntax",
+      message: `cannot parse YAML: ${String(error)}`,
+    });
+    return { objects, problems };
+  }
+  docs.forEach((doc, documentIndex) => {
+    const helmSource = helmSourceOf(doc.commentBefore) ?? helmSourceOf(doc.contents?.commentBefore);
+    const ctx: DocumentContext = { file, doc, lineCounter, helmSource, problems, text };
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        const loc = toLocation(ctx, error.pos[0]);
+        problems.push({ ...loc, code: "yaml-syntax", message: yamlMessage(error.code, error.message) });
+      }
+      return;
+    }
+    if (doc.contents === null) return;
+    const root = new YamlView(ctx, doc.contents, []);
+    if (!root.isMap()) {
+      if (root.scalar() === null) return;
+      problems.push({
+        ...root.loc(),
+        code: "not-an-object",
+        message: "document is not a Kubernetes object (a mapping)",
+      });
+      return;
+    }
+    collectObjects(root, documentIndex, objects);
+  });
+  return { objects, problems };
+}
+
+function collectObjects(view: YamlView, documentIndex: number, out: KubernetesObject[]): void {
+  const kind = view.get("kind")?.scalar();
+  const apiVersion = view.get("apiVersion")?.scalar();
+  // Files that are YAML but not Kubernetes (CI workflows, compose files, values.yaml) are skipped silently.
+  if (typeof kind !== "string" || typeof apiVersion !== "string") return;
+  if (kind === "List" || kind.endsWith("List")) {
+    for (const item of view.get("items")?.items() ?? [])
+      if (item.isMap()) collectObjects(item, documentIndex, out);
+    return;
+  }
+  const metadata = view.get("metadata");
+  out.push({
+    apiVersion,
+    kind,
+    name: metadata?.get("name")?.string() ?? "",
+    namespace: metadata?.get("namespace")?.string(),
+    view,
+    documentIndex,
+  });
+}
+
+function helmSourceOf(comment: string | null | undefined): string | undefined {
+  const match = comment?.match(/(?:^|\n)\s*Source:\s*(\S+)/);
+  return match?.[1];
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? message;
+  if (code === "DUPLICATE_KEY") return `duplicate key: ${first}`;
+  if (code === "TAB_AS_INDENT") return "tab used for indentation: YAML allows only spaces";
+  if (code === "RESOURCE_EXHAUSTION") return `too many aliases (an alias bomb?): ${first}`;
+  return first;
+}

@@ -1,0 +1,225 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node as YamlNode,
+} from "yaml";
+import type { Located, Problem, SourceLocation } from "../model/types.js";
+
+/** What a view needs to turn offsets into file:line:column and to report wrong types. */
+export interface DocumentContext {
+  file: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  helmSource: string | undefined;
+  problems: Problem[];
+  /** The file's text, to map text embedded in a value (a ConfigMap's php-fpm.conf) back to file lines. */
+  text: string;
+}
+
+/**
+ * A read-only view of one node of a parsed YAML document, with the path that leads to it and its position.
+ * Aliases are resolved on the way; reading a field of the wrong type records a problem and answers
+ * `undefined`, so the model never sees a string where it expects a number.
+ */
+export class YamlView {
+  constructor(
+    readonly ctx: DocumentContext,
+    readonly node: YamlNode | null | undefined,
+    readonly path: (string | number)[],
+  ) {}
+
+  /** The child at `key` of a mapping, or undefined. */
+  get(key: string): YamlView | undefined {
+    const node = this.resolved();
+    if (!isMap(node)) return undefined;
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (String(k) === key)
+        return new YamlView(this.ctx, pair.value as YamlNode | null, [...this.path, key]);
+    }
+    return undefined;
+  }
+
+  /** Follows a chain of keys: `view.at("spec", "template", "spec")`. */
+  at(...keys: string[]): YamlView | undefined {
+    let view: YamlView | undefined = this;
+    for (const key of keys) view = view?.get(key);
+    return view;
+  }
+
+  /** The items of a sequence (empty when this is not one). */
+  items(): YamlView[] {
+    const node = this.resolved();
+    if (!isSeq(node)) return [];
+    return node.items.map((item, index) => new YamlView(this.ctx, item as YamlNode, [...this.path, index]));
+  }
+
+  /** The entries of a mapping as `[key, view]` pairs (empty when this is not one). */
+  entries(): [string, YamlView][] {
+    const node = this.resolved();
+    if (!isMap(node)) return [];
+    return node.items.map((pair) => {
+      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      return [key, new YamlView(this.ctx, pair.value as YamlNode | null, [...this.path, key])];
+    });
+  }
+
+  isMap(): boolean {
+    return isMap(this.resolved());
+  }
+
+  isSeq(): boolean {
+    return isSeq(this.resolved());
+  }
+
+  /** The scalar's value as the YAML library typed it (string, number, boolean, null). */
+  scalar(): unknown {
+    const node = this.resolved();
+    return isScalar(node) ? node.value : undefined;
+  }
+
+  /** A string field; a number or boolean is accepted as its text, a mapping or list is a problem. */
+  string(): string | undefined {
+    const value = this.scalar();
+    if (value === null || value === undefined) {
+      if (this.resolved() && !isScalar(this.resolved())) this.wrongType("a string");
+      return undefined;
+    }
+    return String(value);
+  }
+
+  /** An integer field (Kubernetes' int64 fields reject `"30"` and `30s`). */
+  integer(): number | undefined {
+    const value = this.scalar();
+    if (typeof value === "number" && Number.isInteger(value)) return value;
+    if (value === null) return undefined;
+    this.wrongType("an integer");
+    return undefined;
+  }
+
+  /** A non-negative integer field, such as `terminationGracePeriodSeconds`. */
+  nonNegativeInteger(): number | undefined {
+    const value = this.integer();
+    if (value !== undefined && value < 0) {
+      this.problem(`${this.fieldName()} must not be negative (got ${value})`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A list of strings, such as `command` or `args`. */
+  strings(): string[] | undefined {
+    if (!this.isSeq()) {
+      if (this.resolved()) this.wrongType("a list of strings");
+      return undefined;
+    }
+    const out: string[] = [];
+    for (const item of this.items()) {
+      const value = item.string();
+      if (value !== undefined) out.push(value);
+    }
+    return out;
+  }
+
+  /** A string-to-string map, such as labels and annotations. */
+  stringMap(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, view] of this.entries()) {
+      const value = view.scalar();
+      if (value !== undefined && value !== null) out[key] = String(value);
+    }
+    return out;
+  }
+
+  located<T>(value: T): Located<T> {
+    return { value, loc: this.loc() };
+  }
+
+  /** The position of this node's value (or, for an absent value, of its parent's key). */
+  loc(): SourceLocation {
+    const range = this.node?.range ?? this.resolved()?.range;
+    return toLocation(this.ctx, range?.[0] ?? 0, range?.[1]);
+  }
+
+  /** The position of the key that names this node, which is where a finding about a field reads best. */
+  keyLoc(): SourceLocation {
+    const parentPath = this.path.slice(0, -1);
+    const key = this.path.at(-1);
+    const parent = this.ctx.doc.getIn(parentPath, true) as YamlNode | undefined;
+    if (typeof key === "string" && isMap(parent)) {
+      const pair = parent.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === key);
+      const range = (pair?.key as YamlNode | undefined)?.range;
+      if (range) return toLocation(this.ctx, range[0], range[1]);
+    }
+    return this.loc();
+  }
+
+  problem(message: string): void {
+    const loc = this.loc();
+    this.ctx.problems.push({ ...loc, code: "invalid-field", message });
+  }
+
+  private wrongType(expected: string): void {
+    const value = this.scalar();
+    const got = value === undefined ? (this.isSeq() ? "a list" : "a mapping") : JSON.stringify(value);
+    this.problem(`${this.fieldName()} must be ${expected}, got ${got}`);
+  }
+
+  private fieldName(): string {
+    return this.path
+      .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+      .join("")
+      .replace(/^\./, "");
+  }
+
+  private resolved(): YamlNode | null | undefined {
+    let node: unknown = this.node;
+    // Aliases are followed a bounded number of times: an alias chain is never a reason to loop.
+    for (let hops = 0; isAlias(node) && hops < 32; hops++) node = node.resolve(this.ctx.doc);
+    return node as YamlNode | null | undefined;
+  }
+}
+
+export function toLocation(ctx: DocumentContext, offset: number, endOffset?: number): SourceLocation {
+  const start = ctx.lineCounter.linePos(offset);
+  const loc: SourceLocation = {
+    file: ctx.file,
+    line: Math.max(1, start.line),
+    column: Math.max(1, start.col),
+  };
+  if (endOffset !== undefined) {
+    const end = ctx.lineCounter.linePos(endOffset);
+    loc.endLine = end.line;
+    loc.endColumn = end.col;
+  }
+  if (ctx.helmSource) loc.helmSource = ctx.helmSource;
+  return loc;
+}
+
+/**
+ * Maps lines of a multi-line string value (a ConfigMap's `php-fpm.conf: |` block) back to lines of the
+ * YAML file, so a finding inside an embedded config points at the line in the manifest.
+ */
+export function embeddedTextMapper(view: YamlView): (line0: number, column0: number) => SourceLocation {
+  const start = view.loc();
+  const fileLines = view.ctx.text.split("\n");
+  const header = fileLines[start.line - 1] ?? "";
+  // A block scalar (`|`, `>`) starts its content on the next line; a quoted or plain one on its own line.
+  const block = /^[|>]/.test(header.slice(start.column - 1).trimStart());
+  const firstContent = fileLines.slice(start.line).find((l) => l.trim() !== "") ?? "";
+  const blockIndent = firstContent.length - firstContent.trimStart().length;
+  return (line0, column0) => {
+    if (!block) return { ...start, column: start.column + column0 };
+    const loc: SourceLocation = {
+      file: start.file,
+      line: start.line + 1 + line0,
+      column: blockIndent + column0 + 1,
+    };
+    if (start.helmSource) loc.helmSource = start.helmSource;
+    return loc;
+  };
+}

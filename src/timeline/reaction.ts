@@ -1,0 +1,112 @@
+import type { ContainerRole } from "../model/types.js";
+import type { ContainerTimeline, InFlightKill, SignalDelivery } from "./types.js";
+
+type Reaction = Pick<ContainerTimeline, "closesAt" | "afterClose" | "drain" | "exitAt" | "kills">;
+
+const fmt = (s: number) => `${Number(s.toFixed(1))}s`;
+const HARD = new Set(["SIGTERM", "SIGINT", "SIGKILL"]);
+
+/**
+ * How php-fpm or nginx reacts to the signals that reach it, in order (FACTS.md, measured on php-fpm 8.2 and
+ * nginx 1.22):
+ * - php-fpm, SIGTERM/SIGINT: workers terminated at once, listener closed: in-flight 502, new refused.
+ * - php-fpm, SIGQUIT with `process_control_timeout` 0: the master terminates the workers within ms.
+ * - php-fpm, SIGQUIT with a timeout: in-flight requests finish until the timeout; the listening socket
+ *   stays open until the master exits, so new connections wait unanswered and are then reset; a later
+ *   SIGTERM overrides the finish ('terminating' beats 'finishing', `fpm_pctl`); a second SIGQUIT is ignored.
+ * - nginx, SIGTERM: in-flight proxied requests cut. SIGQUIT: in-flight finish, the listener closes at once
+ *   and idle keep-alive connections are dropped.
+ * - SIGKILL: everything still running dies.
+ */
+export function reactionOf(role: ContainerRole, signals: SignalDelivery[], pct: number, R: number): Reaction {
+  const delivered = signals.filter((s) => s.delivered).sort((a, b) => a.at - b.at);
+  const reaction: Reaction = {
+    closesAt: Number.POSITIVE_INFINITY,
+    afterClose: "refused",
+    drain: undefined,
+    exitAt: Number.POSITIVE_INFINITY,
+    kills: [],
+  };
+  if (role === "other") {
+    const first = delivered.find((s) => s.signal !== "SIGWINCH");
+    reaction.exitAt = first?.at ?? Number.POSITIVE_INFINITY;
+    reaction.closesAt = reaction.exitAt;
+    return reaction;
+  }
+  let finishing = false;
+  for (const s of delivered) {
+    if (s.at >= reaction.exitAt) break;
+    const kill = (cause: InFlightKill["cause"], explanation: string) => {
+      // A later drain deadline no longer applies: the processes are gone.
+      reaction.kills = reaction.kills.filter((k) => k.at <= s.at);
+      reaction.kills.push({ at: s.at, kind: "in-flight-killed", cause, explanation });
+      reaction.closesAt = Math.min(reaction.closesAt, s.at);
+      reaction.exitAt = s.at;
+    };
+    if (HARD.has(s.signal)) {
+      if (s.signal === "SIGKILL") {
+        kill(
+          "sigkill",
+          `SIGKILL at ${fmt(s.at)} (grace period over): requests still in ${role === "fpm" ? "php-fpm" : "nginx"} are cut`,
+        );
+      } else if (finishing) {
+        kill(
+          "fpm-quit-overridden",
+          `${s.signal} at ${fmt(s.at)} overrides php-fpm's graceful finish: workers are terminated, in-flight requests get 502`,
+        );
+      } else if (role === "fpm") {
+        kill(
+          "fpm-terminated",
+          `${s.signal} at ${fmt(s.at)}: php-fpm terminates every worker at once, in-flight requests get 502`,
+        );
+      } else {
+        kill(
+          "nginx-terminated",
+          `${s.signal} at ${fmt(s.at)}: nginx's fast shutdown cuts in-flight requests (empty reply)`,
+        );
+      }
+      if (reaction.drain) reaction.drain.until = Math.min(reaction.drain.until, s.at);
+      break;
+    }
+    if (s.signal !== "SIGQUIT" || finishing) continue;
+    if (role === "nginx") {
+      finishing = true;
+      reaction.closesAt = s.at;
+      reaction.drain = { from: s.at, until: s.at + R };
+      reaction.exitAt = s.at + R;
+      reaction.kills.push({
+        at: s.at,
+        kind: "keepalive-reset",
+        cause: "nginx-keepalive-closed",
+        explanation: `SIGQUIT at ${fmt(s.at)}: nginx closes its listener and idle keep-alive connections; a request sent on one is reset`,
+      });
+      continue;
+    }
+    if (pct <= 0) {
+      reaction.kills.push({
+        at: s.at,
+        kind: "in-flight-killed",
+        cause: "fpm-quit-without-timeout",
+        explanation: `SIGQUIT at ${fmt(s.at)} with process_control_timeout 0: php-fpm's master terminates the workers at once, in-flight requests get 502`,
+      });
+      reaction.closesAt = s.at;
+      reaction.exitAt = s.at;
+      break;
+    }
+    finishing = true;
+    reaction.closesAt = s.at;
+    reaction.afterClose = "backlog";
+    reaction.drain = { from: s.at, until: s.at + Math.min(pct, R) };
+    reaction.exitAt = s.at + Math.min(pct, R);
+    if (R > pct) {
+      reaction.kills.push({
+        at: s.at + pct,
+        kind: "in-flight-killed",
+        cause: "fpm-drain-timeout",
+        runningLongerThan: pct,
+        explanation: `process_control_timeout ${fmt(pct)} ends at ${fmt(s.at + pct)}: requests still running (up to ${fmt(R)} long) are killed, 502`,
+      });
+    }
+  }
+  return reaction;
+}

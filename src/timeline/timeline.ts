@@ -1,0 +1,264 @@
+import { longestRequest, processControlTimeout, stopSignal } from "../model/effective.js";
+import { execScript, targetsServer } from "../model/shell.js";
+import {
+  type Assumptions,
+  type Container,
+  DEFAULT_GRACE_PERIOD_SECONDS,
+  type Workload,
+} from "../model/types.js";
+import { reactionOf } from "./reaction.js";
+import type { ContainerTimeline, FailureWindow, SignalDelivery, Timeline, TimelineEvent } from "./types.js";
+
+/** The kubelet gives a container at least this long between its stop signal and SIGKILL (`kuberuntime_container.go`). */
+const MINIMUM_GRACE_SECONDS = 2;
+
+/**
+ * Predicts a workload's termination per the kubelet's contract: endpoint removal starts at deletion and
+ * lands after the propagation budget, in parallel with each container's preStop; then the container's stop
+ * signal; SIGKILL when the grace period (less the preStop's whole seconds, at least 2 s) ends. Native
+ * sidecars get their stop signal after every main container has exited. php-fpm and nginx react to each
+ * signal as measured in FACTS.md, and the failure windows say which requests fail, when and why.
+ *
+ * @example
+ *   const timeline = computeTimeline(workload, { propagationSeconds: 5, maxRequestSeconds: 30, kubeVersion: "1.33" });
+ *   timeline.failureWindows; // [{ kind: "in-flight-killed", from: 10, cause: "fpm-quit-without-timeout", … }]
+ */
+export function computeTimeline(workload: Workload, assumptions: Assumptions): Timeline {
+  const E = assumptions.propagationSeconds;
+  const grace = workload.gracePeriodSeconds?.value ?? DEFAULT_GRACE_PERIOD_SECONDS;
+  const fpm = workload.containers.find((c) => c.role === "fpm");
+  const R = longestRequest(fpm, assumptions).value;
+  const notes = new Set<string>();
+  const containers: ContainerTimeline[] = [];
+  const main = workload.containers.filter((c) => !c.sidecar);
+  for (const container of main)
+    containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes));
+  const mainExit = Math.max(0, ...containers.map((c) => c.exitAt));
+  // Sidecars stop in reverse order of declaration, each after the ones declared later have exited.
+  let after = mainExit;
+  for (const container of workload.containers.filter((c) => c.sidecar).reverse()) {
+    const timeline = containerTimeline(container, grace, after, R, assumptions, notes);
+    containers.push(timeline);
+    after = Math.max(after, timeline.exitAt);
+  }
+  const ordered = workload.containers.map(
+    (c) => containers.find((t) => t.container === c.name) as ContainerTimeline,
+  );
+  const failureWindows = failureWindowsOf(ordered, E, R);
+  return {
+    workload: workload.id,
+    propagationSeconds: E,
+    gracePeriodSeconds: grace,
+    longestRequestSeconds: R,
+    containers: ordered,
+    events: eventsOf(ordered, E, grace),
+    failureWindows,
+    podExitSeconds: Math.max(0, ...ordered.map((c) => c.exitAt)),
+    assumptions: [...notes],
+  };
+}
+
+function containerTimeline(
+  container: Container,
+  grace: number,
+  sidecarStartsAt: number | undefined,
+  R: number,
+  assumptions: Assumptions,
+  notes: Set<string>,
+): ContainerTimeline {
+  const signals: SignalDelivery[] = [];
+  const wrapper = container.pid1.form === "shell-wrapper";
+  const hook = container.preStop;
+  let endsAt = 0;
+  let failure: string | undefined;
+  if (hook?.kind === "sleep") endsAt = hook.seconds;
+  if (hook?.kind === "exec") {
+    const declared = execScript(hook.command).shell;
+    const shell = declared === "image" || declared === "none" ? container.imageFacts.shell : declared;
+    endsAt = hook.analysis.durationSeconds ?? hook.analysis.delaySeconds;
+    if (hook.analysis.opaque)
+      notes.add(`${container.name}: preStop script read as running at least ${endsAt}s`);
+    for (const kill of hook.analysis.kills) {
+      if (kill.rejectedBy.includes(shell)) {
+        failure = `\`kill ${kill.spelling}\` fails in ${shell} (Illegal option), exit 2: the hook ends at ${kill.atSeconds}s without signalling`;
+        endsAt = Math.min(endsAt, kill.atSeconds);
+        signals.push({
+          at: kill.atSeconds,
+          signal: kill.signal ?? "?",
+          from: "preStop",
+          delivered: false,
+          note: failure,
+        });
+        break;
+      }
+      if (!targetsServer(kill) || kill.signal === undefined) continue;
+      const dropped = wrapper && /(^|\s)1(\s|$)/.test(kill.target);
+      signals.push({
+        at: kill.atSeconds,
+        signal: kill.signal,
+        from: "preStop",
+        delivered: !dropped,
+        note: dropped
+          ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
+          : `preStop runs kill ${kill.spelling} ${kill.target}`,
+      });
+    }
+  }
+  if (hook?.kind === "httpGet") notes.add(`${container.name}: preStop httpGet read as returning at once`);
+  const overran = endsAt > grace;
+  const hookEnd = Math.min(endsAt, grace);
+  // After an overrunning preStop the kubelet sends the stop signal at the deadline and allows 2 s more.
+  let stopAt = overran ? grace : hookEnd;
+  let sigkillAt = overran
+    ? grace + MINIMUM_GRACE_SECONDS
+    : hookEnd + Math.max(MINIMUM_GRACE_SECONDS, grace - Math.floor(hookEnd));
+  if (sidecarStartsAt !== undefined) {
+    stopAt = Math.max(stopAt, sidecarStartsAt);
+    sigkillAt = Math.max(sigkillAt, stopAt + MINIMUM_GRACE_SECONDS);
+  }
+  const signal = stopSignal(container, assumptions.kubeVersion);
+  if (signal.loc === undefined) notes.add(`${container.name}: ${signal.because}`);
+  if (container.pid1.form === "unknown" && container.pid1.origin !== "image-default") {
+    notes.add(`${container.name}: PID 1 (${container.pid1.command}) is taken to exec the server`);
+  }
+  signals.push({
+    at: stopAt,
+    signal: signal.value,
+    from: "stop-signal",
+    delivered: !wrapper,
+    note: wrapper
+      ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
+      : signal.because,
+  });
+  signals.push({
+    at: sigkillAt,
+    signal: "SIGKILL",
+    from: "grace-period",
+    delivered: true,
+    note: "grace period over",
+  });
+  signals.sort((a, b) => a.at - b.at);
+  const pct = container.role === "fpm" ? processControlTimeout(container).value : 0;
+  const reaction = reactionOf(container.role, signals, pct, R);
+  return {
+    container: container.name,
+    role: container.role,
+    sidecar: container.sidecar,
+    preStop: { kind: hook?.kind ?? "none", endsAt: hookEnd, overran, failure },
+    signals,
+    stopSignalAt: stopAt,
+    sigkillAt,
+    ...reaction,
+    ...(container.role === "fpm" ? { processControlTimeoutSeconds: pct } : {}),
+  };
+}
+
+/** Turns each container's reaction into the windows in which requests fail. */
+function failureWindowsOf(containers: ContainerTimeline[], E: number, R: number): FailureWindow[] {
+  const windows: FailureWindow[] = [];
+  const nginx = containers.find((c) => c.role === "nginx");
+  const serving = containers.filter((c) => c.role === "fpm" || c.role === "nginx");
+  const front = nginx ?? serving[0];
+  if (!front) return windows;
+  // New connections reach the pod until the propagation budget is spent, or until the front closes.
+  if (front.closesAt < E) {
+    windows.push({
+      container: front.container,
+      kind: front.afterClose,
+      cause: "closed-before-propagation",
+      from: front.closesAt,
+      to: E,
+      explanation:
+        front.afterClose === "backlog"
+          ? `${front.container} stops answering at ${fmt(front.closesAt)} while endpoints still route to the pod until ${fmt(E)}: new connections wait in php-fpm's open backlog, then get 502`
+          : `${front.container} closes its listener at ${fmt(front.closesAt)} while endpoints still route to the pod until ${fmt(E)}: new connections are refused (502)`,
+    });
+  }
+  const lastArrival = Math.min(E, front.closesAt);
+  for (const c of serving) {
+    if (nginx && c.role === "fpm") {
+      const nginxOpen = Math.min(E, nginx.closesAt);
+      if (c.closesAt < nginxOpen) {
+        windows.push({
+          container: c.container,
+          kind: c.afterClose,
+          cause: "fpm-closed-behind-nginx",
+          from: c.closesAt,
+          to: nginxOpen,
+          explanation: `php-fpm stops taking new requests at ${fmt(c.closesAt)} while nginx in the same pod still accepts them until ${fmt(nginxOpen)}: they get 502`,
+        });
+      }
+    }
+    windows.push(...inFlightWindows(c, lastArrival, R));
+  }
+  return windows.sort((a, b) => a.from - b.from);
+}
+
+function inFlightWindows(c: ContainerTimeline, lastArrival: number, R: number): FailureWindow[] {
+  const out: FailureWindow[] = [];
+  for (const kill of c.kills ?? []) {
+    // Requests arrive until `lastArrival` and run at most R: a kill after that finds none in flight.
+    // Clients send on idle keep-alive connections only while endpoints still route to the pod.
+    if (kill.at >= lastArrival + (kill.kind === "keepalive-reset" ? 0 : R)) continue;
+    out.push({
+      container: c.container,
+      kind: kill.kind,
+      cause: kill.cause,
+      from: kill.at,
+      to: kill.at,
+      ...(kill.runningLongerThan !== undefined ? { runningLongerThan: kill.runningLongerThan } : {}),
+      explanation: kill.explanation,
+    });
+  }
+  return out;
+}
+
+function eventsOf(containers: ContainerTimeline[], E: number, grace: number): TimelineEvent[] {
+  const events: TimelineEvent[] = [
+    {
+      at: 0,
+      container: undefined,
+      text: "pod marked for deletion: endpoint removal and preStop hooks start",
+    },
+    {
+      at: E,
+      container: undefined,
+      text: `endpoint removal has propagated (budget ${fmt(E)}): no new connections`,
+    },
+    { at: grace, container: undefined, text: `grace period (${fmt(grace)}) ends` },
+  ];
+  for (const c of containers) {
+    if (c.preStop.kind !== "none") {
+      events.push({
+        at: c.preStop.endsAt,
+        container: c.container,
+        text: `preStop (${c.preStop.kind}) ${c.preStop.failure ? `fails: ${c.preStop.failure}` : "ends"}`,
+      });
+    }
+    for (const s of c.signals) {
+      if (s.from === "grace-period" && s.at > c.exitAt) continue;
+      if (!s.delivered && s.from === "preStop" && c.preStop.failure) continue;
+      events.push({
+        at: s.at,
+        container: c.container,
+        text: `${s.signal} ${s.delivered ? "delivered" : "not delivered"}: ${s.note}`,
+      });
+    }
+    if (c.drain)
+      events.push({
+        at: c.drain.from,
+        container: c.container,
+        text: `graceful finish until ${fmt(c.drain.until)}`,
+      });
+    events.push({
+      at: c.exitAt,
+      container: c.container,
+      text: `${c.container} exits${c.drain ? " (at the latest)" : ""}`,
+    });
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+export function fmt(seconds: number): string {
+  return Number.isFinite(seconds) ? `${Number(seconds.toFixed(1))}s` : "never";
+}
