@@ -84,8 +84,13 @@ export function parseDockerfile(file: string, text: string): DockerfileFacts {
     }
     const stage = stages.at(-1);
     if (!stage) {
-      if (ins.keyword !== "ARG")
-        problems.push({ loc: ins.loc, message: `${ins.keyword} before the first FROM` });
+      // Only ARG may come before the first FROM; one problem says enough about a file that breaks this.
+      if (ins.keyword !== "ARG" && problems.length === 0) {
+        problems.push({
+          loc: ins.loc,
+          message: `${ins.keyword} before the first FROM: only ARG may precede it`,
+        });
+      }
       continue;
     }
     const at = { ...ins.loc, column: ins.argsColumn };

@@ -21,6 +21,22 @@ export interface ReadInputsOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "vendor", "dist"]);
+/** `Dockerfile.prod` is a Dockerfile; `dockerfile.ts` is code about Dockerfiles. */
+const CODE_EXTENSIONS = new Set([
+  ".ts",
+  ".js",
+  ".mjs",
+  ".cjs",
+  ".md",
+  ".txt",
+  ".json",
+  ".yaml",
+  ".yml",
+  ".py",
+  ".go",
+  ".sh",
+  ".map",
+]);
 const CONFIG_FILE_NAMES = new Set([".fpm-graceful.yaml", ".fpm-graceful.yml"]);
 
 /**
@@ -169,7 +185,7 @@ export function kindFromName(path: string): SourceKind | "conf" | undefined {
   if (
     name === "dockerfile" ||
     name === "containerfile" ||
-    name.startsWith("dockerfile.") ||
+    (/^(dockerfile|containerfile)\.[a-z0-9_-]+$/.test(name) && !CODE_EXTENSIONS.has(ext)) ||
     ext === ".dockerfile"
   ) {
     return "dockerfile";

@@ -189,17 +189,17 @@ function failureWindowsOf(containers: ContainerTimeline[], E: number, R: number)
         });
       }
     }
-    windows.push(...inFlightWindows(c, lastArrival, R));
+    windows.push(...inFlightWindows(c, lastArrival, E, R));
   }
   return windows.sort((a, b) => a.from - b.from);
 }
 
-function inFlightWindows(c: ContainerTimeline, lastArrival: number, R: number): FailureWindow[] {
+function inFlightWindows(c: ContainerTimeline, lastArrival: number, E: number, R: number): FailureWindow[] {
   const out: FailureWindow[] = [];
   for (const kill of c.kills ?? []) {
     // Requests arrive until `lastArrival` and run at most R: a kill after that finds none in flight.
     // Clients send on idle keep-alive connections only while endpoints still route to the pod.
-    if (kill.at >= lastArrival + (kill.kind === "keepalive-reset" ? 0 : R)) continue;
+    if (kill.kind === "keepalive-reset" ? kill.at >= E : kill.at >= lastArrival + R) continue;
     out.push({
       container: c.container,
       kind: kill.kind,
