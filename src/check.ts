@@ -82,6 +82,7 @@ function runRules(workload: Workload, timeline: Timeline, options: CheckOptions)
   for (const rule of options.rules ?? RULES) {
     const setting = options.ruleSettings?.[rule.meta.id];
     if (setting === "off" || ignored.has(rule.meta.id) || ignored.has("all")) continue;
+    if (workload.kind === "Image" && !rule.meta.appliesToImages) continue;
     const context: RuleContext = {
       workload,
       timeline,

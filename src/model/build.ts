@@ -7,7 +7,7 @@ import { embeddedTextMapper, type YamlView } from "../sources/yaml-view.js";
 import { knownImage, parseImageReference } from "./images.js";
 import { type ConfigPlacement, placementOf, readConfigSettings, writtenSetting } from "./settings.js";
 import type { ConfigSetting, Container, Problem, Signal, Workload } from "./types.js";
-import { isWorkloadKind, pid1FromArgv, readWorkload } from "./workloads.js";
+import { imageWorkload, isWorkloadKind, pid1FromArgv, readWorkload } from "./workloads.js";
 
 export interface BuildOptions {
   /** Explicit Dockerfile links: container name (or `workload/container`) → Dockerfile path. */
@@ -95,7 +95,45 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
       linkConfigFiles(container, configs, problems);
     }
   }
+  workloads.push(...unusedInputs(workloads, dockerfiles, configs, problems));
   return { workloads, problems, objects };
+}
+
+/**
+ * Dockerfiles no container was linked to, and configs no container reads, become `Image/-/<path>`
+ * pseudo-workloads, so `fpm-graceful check Dockerfile` says what the image alone gets wrong.
+ */
+function unusedInputs(
+  workloads: Workload[],
+  dockerfiles: DockerfileFacts[],
+  configs: ConfigFile[],
+  problems: Problem[],
+): Workload[] {
+  const linked = new Set(workloads.flatMap((w) => w.containers.map((c) => c.imageFacts.dockerfile)));
+  const out: Workload[] = [];
+  for (const facts of dockerfiles.filter((d) => !linked.has(d.file))) {
+    const base = facts.baseImage?.value ?? "";
+    const role = knownImage(base).role === "nginx" ? "nginx" : "fpm";
+    const workload = imageWorkload(
+      facts.file,
+      role,
+      facts.baseImage?.loc ?? { file: facts.file, line: 1, column: 1 },
+      base,
+    );
+    const container = workload.containers[0] as Container;
+    applyDockerfile(container, facts, `${facts.file} (given without a workload)`);
+    out.push(workload);
+  }
+  for (const role of ["fpm", "nginx"] as const) {
+    const unread = configs.filter((c) => (c.placement === "nginx") === (role === "nginx"));
+    if (unread.length === 0 || [...workloads, ...out].some((w) => w.containers.some((c) => c.role === role)))
+      continue;
+    const first = unread[0] as ConfigFile;
+    const workload = imageWorkload(first.path, role, { file: first.path, line: 1, column: 1 }, "");
+    linkConfigFiles(workload.containers[0] as Container, unread, problems);
+    out.push(workload);
+  }
+  return out;
 }
 
 function linkDockerfile(
@@ -161,7 +199,7 @@ function applyDockerfile(container: Container, facts: DockerfileFacts, label: st
     container.imageFacts.stopSignal = {
       value: "SIGTERM",
       loc: undefined,
-      assumed: `${facts.file} sets no STOPSIGNAL and its base ${facts.baseImage?.value ?? "?"} is not known to: the runtime sends SIGTERM`,
+      assumed: `${facts.file} sets no STOPSIGNAL and its base ${facts.baseImage?.value ?? "?"} is not known to set one: the runtime sends SIGTERM`,
     };
   }
   if (container.pid1.origin !== "manifest") {

@@ -94,3 +94,18 @@ export function versionAtLeast(version: string, atLeast: string): boolean {
   const [b1 = 0, b2 = 0] = atLeast.split(".").map(Number);
   return a1 > b1 || (a1 === b1 && a2 >= b2);
 }
+
+/** Resolves an intOrString rollout field (`1`, `"25%"`) against the replicas, as the Deployment controller does. */
+export function resolveRolloutValue(
+  value: string | number | undefined,
+  replicas: number,
+  roundUp: boolean,
+  fallback: string,
+): number {
+  const v = value ?? fallback;
+  if (typeof v === "number") return v;
+  const percent = v.match(/^(\d+)%$/);
+  if (!percent?.[1]) return Number(v) || 0;
+  const exact = (Number(percent[1]) / 100) * replicas;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}

@@ -178,7 +178,12 @@ export type WorkloadKind =
   | "ReplicaSet"
   | "Pod"
   | "Job"
-  | "CronJob";
+  | "CronJob"
+  /**
+   * A Dockerfile (or configs) given without a workload that uses it: checked for what the image alone
+   * decides (stop signal, PID 1, where settings are written). Named `Image/-/<path>`.
+   */
+  | "Image";
 
 export interface Workload {
   /** `Kind/namespace/name`, the workload's id in every output. */

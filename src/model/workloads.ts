@@ -9,11 +9,12 @@ import type {
   PreStopHook,
   Probe,
   RolloutStrategy,
+  SourceLocation,
   Workload,
   WorkloadKind,
 } from "./types.js";
 
-const POD_SPEC_PATHS: Record<WorkloadKind, string[]> = {
+const POD_SPEC_PATHS: Record<Exclude<WorkloadKind, "Image">, string[]> = {
   Pod: ["spec"],
   Deployment: ["spec", "template", "spec"],
   StatefulSet: ["spec", "template", "spec"],
@@ -23,7 +24,7 @@ const POD_SPEC_PATHS: Record<WorkloadKind, string[]> = {
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
-export function isWorkloadKind(kind: string): kind is WorkloadKind {
+export function isWorkloadKind(kind: string): kind is Exclude<WorkloadKind, "Image"> {
   return Object.hasOwn(POD_SPEC_PATHS, kind);
 }
 
@@ -32,7 +33,9 @@ export function isWorkloadKind(kind: string): kind is WorkloadKind {
  * preStop hooks, stop signals, probes and mounts, the grace period and the rollout strategy. Images are
  * known only by name here; Dockerfiles and configs are linked afterwards (`link.ts`).
  */
-export function readWorkload(object: KubernetesObject & { kind: WorkloadKind }): Workload | undefined {
+export function readWorkload(
+  object: KubernetesObject & { kind: Exclude<WorkloadKind, "Image"> },
+): Workload | undefined {
   const { view } = object;
   const podSpecPath = POD_SPEC_PATHS[object.kind];
   const podSpec = view.at(...podSpecPath);
@@ -237,4 +240,59 @@ function readVolumes(podSpec: YamlView): ConfigMapVolume[] {
     }
   }
   return out;
+}
+
+/**
+ * A pseudo-workload for an image or configs given without a manifest that uses them: one container of the
+ * role, no preStop, the default grace period. Only rules marked `appliesToImages` run on it.
+ */
+export function imageWorkload(
+  name: string,
+  role: "fpm" | "nginx",
+  loc: SourceLocation,
+  reference: string,
+): Workload {
+  const known = knownImage(reference);
+  const container: Container = {
+    name: role === "fpm" ? "php-fpm" : "nginx",
+    image: reference,
+    role,
+    sidecar: false,
+    loc,
+    path: [],
+    preStop: undefined,
+    lifecycleStopSignal: undefined,
+    readinessProbe: undefined,
+    ports: [],
+    pid1: { form: "unknown", command: "", loc: undefined, origin: "image-default" },
+    imageFacts: {
+      reference,
+      stopSignal: { value: known.stopSignal ?? "SIGTERM", loc: undefined, assumed: known.basis },
+      shell: known.shell,
+      role: known.role,
+      basis: known.basis,
+    },
+    settings: [],
+    links: [],
+    mounts: [],
+    command: [],
+    args: [],
+  };
+  return {
+    id: `Image/-/${name}`,
+    kind: "Image",
+    name,
+    namespace: "-",
+    loc,
+    podSpecPath: [],
+    annotations: {},
+    podLabels: {},
+    replicas: undefined,
+    strategy: undefined,
+    gracePeriodSeconds: undefined,
+    containers: [container],
+    volumes: [],
+    disruptionBudgets: [],
+    documentIndex: 0,
+  };
 }

@@ -5,6 +5,7 @@ import type { Rule } from "./types.js";
 export const rule: Rule = {
   meta: {
     id: "fpm-hard-stop",
+    appliesToImages: true,
     severity: "error",
     description: "php-fpm is stopped with SIGTERM or SIGINT, which kills its workers mid-request.",
     messages: {

@@ -5,6 +5,7 @@ import type { Rule } from "./types.js";
 export const rule: Rule = {
   meta: {
     id: "nginx-hard-stop",
+    appliesToImages: true,
     severity: "error",
     description:
       "nginx is stopped with SIGTERM or SIGINT (fast shutdown), which cuts proxied requests in flight.",

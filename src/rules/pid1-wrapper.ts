@@ -4,6 +4,7 @@ import type { Rule } from "./types.js";
 export const rule: Rule = {
   meta: {
     id: "pid1-wrapper",
+    appliesToImages: true,
     severity: "error",
     description:
       "PID 1 is a shell that does not exec php-fpm or nginx, so stop signals are dropped and the pod is SIGKILLed.",

@@ -4,6 +4,7 @@ import type { Rule } from "./types.js";
 export const rule: Rule = {
   meta: {
     id: "process-control-timeout-ignored",
+    appliesToImages: true,
     severity: "error",
     description:
       "process_control_timeout is written where php-fpm does not read it (php.ini, or a pool section).",

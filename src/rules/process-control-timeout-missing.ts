@@ -5,6 +5,7 @@ import type { Rule } from "./types.js";
 export const rule: Rule = {
   meta: {
     id: "process-control-timeout-missing",
+    appliesToImages: true,
     severity: "error",
     description: "php-fpm's process_control_timeout is 0, so even SIGQUIT terminates its workers at once.",
     messages: {
@@ -22,6 +23,8 @@ export const rule: Rule = {
       if (pct.value > 0) continue;
       // When a copy sits where php-fpm does not read it, `process-control-timeout-ignored` explains why.
       if (container.settings.some((s) => s.key === "process_control_timeout")) continue;
+      // A Dockerfile given alone says nothing of php-fpm's config: only configs given alone are judged.
+      if (context.workload.kind === "Image" && !container.settings.some((s) => s.scope.startsWith("fpm"))) continue;
       const global = container.settings.find((s) => s.scope === "fpm-global");
       context.report({
         messageId: "default",

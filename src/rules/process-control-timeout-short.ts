@@ -6,6 +6,7 @@ import type { Rule } from "./types.js";
 export const rule: Rule = {
   meta: {
     id: "process-control-timeout-short",
+    appliesToImages: true,
     severity: "error",
     description:
       "process_control_timeout is shorter than the longest request, so long requests are killed at its end.",

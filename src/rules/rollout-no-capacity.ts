@@ -1,19 +1,5 @@
+import { resolveRolloutValue } from "../model/effective.js";
 import type { Rule } from "./types.js";
-
-/** Resolves an intOrString like `25%` against a replica count, rounding as the Deployment controller does. */
-function scaled(
-  value: string | number | undefined,
-  replicas: number,
-  roundUp: boolean,
-  fallback: string,
-): number {
-  const v = value ?? fallback;
-  if (typeof v === "number") return v;
-  const percent = v.match(/^(\d+)%$/);
-  if (!percent?.[1]) return Number(v) || 0;
-  const exact = (Number(percent[1]) / 100) * replicas;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}
 
 /** A rollout that takes every serving pod down at once fails requests however graceful each pod is. */
 export const rule: Rule = {
@@ -49,7 +35,7 @@ export const rule: Rule = {
     if (strategy?.type === "Recreate") {
       context.report({ messageId: "recreate", loc, data: {} });
     } else if (strategy && workload.kind === "Deployment") {
-      const unavailable = scaled(strategy.maxUnavailable, replicas, false, "25%");
+      const unavailable = resolveRolloutValue(strategy.maxUnavailable, replicas, false, "25%");
       const data = { maxUnavailable: String(strategy.maxUnavailable ?? "25%"), replicas };
       if (replicas > 1 && unavailable >= replicas) context.report({ messageId: "allUnavailable", loc, data });
       else if (replicas === 1 && unavailable >= 1) context.report({ messageId: "singleReplica", loc, data });

@@ -15,6 +15,8 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** How to fix, as a template with the same data. */
   fix: Record<string, string>;
+  /** Also runs on `Image/-/<path>` pseudo-workloads (a Dockerfile or configs given without a manifest). */
+  appliesToImages?: boolean;
 }
 
 export interface Report {
