@@ -24,7 +24,8 @@ export const rule: Rule = {
       // When a copy sits where php-fpm does not read it, `process-control-timeout-ignored` explains why.
       if (container.settings.some((s) => s.key === "process_control_timeout")) continue;
       // A Dockerfile given alone says nothing of php-fpm's config: only configs given alone are judged.
-      if (context.workload.kind === "Image" && !container.settings.some((s) => s.scope.startsWith("fpm"))) continue;
+      if (context.workload.kind === "Image" && !container.settings.some((s) => s.scope.startsWith("fpm")))
+        continue;
       const global = container.settings.find((s) => s.scope === "fpm-global");
       context.report({
         messageId: "default",
