@@ -1,3 +1,4 @@
+import { fixTargets } from "./fix/targets.js";
 import { type BuildOptions, buildModel } from "./model/build.js";
 import type { Assumptions, Container, Problem, Workload } from "./model/types.js";
 import { RULES } from "./rules/registry.js";
@@ -79,6 +80,7 @@ function runRules(workload: Workload, timeline: Timeline, options: CheckOptions)
       .filter(Boolean),
   );
   const findings: Finding[] = [];
+  const targets = fixTargets(workload, timeline, options.assumptions);
   for (const rule of options.rules ?? RULES) {
     const setting = options.ruleSettings?.[rule.meta.id];
     if (setting === "off" || ignored.has(rule.meta.id) || ignored.has("all")) continue;
@@ -86,6 +88,7 @@ function runRules(workload: Workload, timeline: Timeline, options: CheckOptions)
     const context: RuleContext = {
       workload,
       timeline,
+      targets,
       assumptions: options.assumptions,
       timelineOf: (container: Container) => {
         const found = timeline.containers.find((c) => c.container === container.name);
@@ -110,6 +113,7 @@ function runRules(workload: Workload, timeline: Timeline, options: CheckOptions)
           ...(loc.helmSource ? { helmSource: loc.helmSource } : {}),
           workload: workload.id,
           ...(report.container ? { container: report.container.name } : {}),
+          ...(report.fix ? { autofix: report.fix } : {}),
         });
       },
     };

@@ -6,12 +6,15 @@
  *   const { result } = await checkPaths(["k8s/"], { propagation: 5 });
  *   for (const f of result.findings) console.log(`${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`);
  */
-import { type CheckResult, checkSources } from "./check.js";
+import { type CheckOptions, type CheckResult, checkSources } from "./check.js";
 import { assumptionsFrom, loadConfig } from "./config.js";
 import { DEFAULT_ASSUMPTIONS } from "./model/types.js";
-import { DEFAULT_MAX_FILE_BYTES, readInputs } from "./sources/files.js";
+import { DEFAULT_MAX_FILE_BYTES, readInputs, type SourceFile } from "./sources/files.js";
 
 export { type CheckResult, checkSources, failsAt } from "./check.js";
+export { applyEdits, collectEdits } from "./fix/engine.js";
+export { fixManifestObject } from "./fix/object.js";
+export type { Edit, Fix } from "./fix/types.js";
 export { buildModel, type Model } from "./model/build.js";
 export type * from "./model/types.js";
 export { DEFAULT_ASSUMPTIONS } from "./model/types.js";
@@ -37,7 +40,7 @@ export interface CheckPathsOptions {
 export async function checkPaths(
   paths: string[],
   options: CheckPathsOptions = {},
-): Promise<{ result: CheckResult }> {
+): Promise<{ result: CheckResult; files: SourceFile[]; checkOptions: CheckOptions }> {
   const { config, problems: configProblems } = await loadConfig(
     options.config ?? ".fpm-graceful.yaml",
     options.config !== undefined,
@@ -52,11 +55,12 @@ export async function checkPaths(
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     ...(options.readStdin ? { readStdin: options.readStdin } : {}),
   });
-  const result = checkSources(files, {
+  const checkOptions: CheckOptions = {
     assumptions,
     ruleSettings: config.rules,
     dockerfiles: { ...config.dockerfiles, ...options.dockerfiles },
-  });
+  };
+  const result = checkSources(files, checkOptions);
   result.problems.unshift(...configProblems, ...problems);
-  return { result };
+  return { result, files, checkOptions };
 }

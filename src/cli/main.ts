@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { checkCommand, EXIT } from "./check-command.js";
+import { fixCommand } from "./fix-command.js";
 import { timelineCommand } from "./timeline-command.js";
 
 const program = new Command("fpm-graceful")
@@ -11,8 +12,10 @@ const program = new Command("fpm-graceful")
   .version(VERSION)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
-program.addCommand(checkCommand().exitOverride());
-program.addCommand(timelineCommand().exitOverride());
+// Subcommands added with addCommand inherit no settings: each says how to get help after a usage error.
+for (const command of [checkCommand(), fixCommand(), timelineCommand()]) {
+  program.addCommand(command.exitOverride().showHelpAfterError("(run with --help for usage)"));
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { type DockerfileFacts, parseDockerfile } from "../sources/dockerfile.js";
 import type { SourceFile } from "../sources/files.js";
 import { fileLines } from "../sources/ini.js";
@@ -6,7 +6,7 @@ import { type KubernetesObject, parseManifests } from "../sources/kubernetes.js"
 import { embeddedTextMapper, type YamlView } from "../sources/yaml-view.js";
 import { knownImage, parseImageReference } from "./images.js";
 import { type ConfigPlacement, placementOf, readConfigSettings, writtenSetting } from "./settings.js";
-import type { ConfigSetting, Container, Problem, Signal, Workload } from "./types.js";
+import type { ConfigOrigin, ConfigSetting, Container, Problem, Signal, Workload } from "./types.js";
 import { imageWorkload, isWorkloadKind, pid1FromArgv, readWorkload } from "./workloads.js";
 
 export interface BuildOptions {
@@ -41,11 +41,14 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
   const objects: KubernetesObject[] = [];
   const dockerfiles: DockerfileFacts[] = [];
   const configs: ConfigFile[] = [];
+  // Reading a field of the wrong type records a problem in its manifest's list while the model reads the
+  // objects, after parsing: these lists are gathered once the model is built.
+  const manifestProblems: Problem[][] = [];
   for (const file of files) {
     if (file.kind === "kubernetes") {
       const parsed = parseManifests(file.path, file.text);
       objects.push(...parsed.objects);
-      problems.push(...parsed.problems);
+      manifestProblems.push(parsed.problems);
     } else if (file.kind === "dockerfile") {
       const facts = parseDockerfile(file.path, file.text);
       for (const p of facts.problems)
@@ -61,7 +64,7 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
       configs.push({ path: file.path, text: file.text, placement });
     }
   }
-  const configMaps = new Map<string, { key: string; view: YamlView }[]>();
+  const configMaps = new Map<string, { key: string; view: YamlView; documentIndex: number }[]>();
   const budgets: { namespace: string; name: string; selector: Record<string, string> }[] = [];
   const workloads: Workload[] = [];
   for (const object of objects) {
@@ -71,7 +74,7 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
         object.view
           .get("data")
           ?.entries()
-          .map(([key, view]) => ({ key, view })) ?? [];
+          .map(([key, view]) => ({ key, view, documentIndex: object.documentIndex })) ?? [];
       configMaps.set(`${namespace}/${object.name}`, data);
     } else if (object.kind === "PodDisruptionBudget") {
       budgets.push({
@@ -84,9 +87,16 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
       if (workload) workloads.push(workload);
     }
   }
+  // Budgets grouped by namespace, so thousands of workloads are not each matched against every budget.
+  const budgetsByNamespace = new Map<string, typeof budgets>();
+  for (const budget of budgets) {
+    if (Object.keys(budget.selector).length === 0) continue;
+    const inNamespace = budgetsByNamespace.get(budget.namespace);
+    if (inNamespace) inNamespace.push(budget);
+    else budgetsByNamespace.set(budget.namespace, [budget]);
+  }
   for (const workload of workloads) {
-    workload.disruptionBudgets = budgets
-      .filter((b) => b.namespace === workload.namespace && Object.keys(b.selector).length > 0)
+    workload.disruptionBudgets = (budgetsByNamespace.get(workload.namespace) ?? [])
       .filter((b) => Object.entries(b.selector).every(([k, v]) => workload.podLabels[k] === v))
       .map((b) => `PodDisruptionBudget/${b.namespace}/${b.name}`);
     for (const container of workload.containers) {
@@ -96,7 +106,23 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
     }
   }
   workloads.push(...unusedInputs(workloads, dockerfiles, configs, problems));
+  problems.unshift(
+    ...manifestProblems.flatMap((list) =>
+      uniqueProblems(list).sort((a, b) => a.line - b.line || a.column - b.column),
+    ),
+  );
   return { workloads, problems, objects };
+}
+
+/** A field read twice (a ConfigMap mounted into two containers) is reported once. */
+function uniqueProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.column}:${p.code}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -171,17 +197,14 @@ function linkDockerfile(
     }
   }
   if (!facts) return;
-  applyDockerfile(
-    container,
-    facts,
-    `${relative(process.cwd(), facts.file) || facts.file} (linked by ${why})`,
-  );
+  applyDockerfile(container, facts, `${facts.file} (linked by ${why})`);
 }
 
 function applyDockerfile(container: Container, facts: DockerfileFacts, label: string): void {
   const base = knownImage(facts.baseImage?.value ?? "");
   container.links.push(`Dockerfile ${label}`);
   container.imageFacts.dockerfile = facts.file;
+  if (facts.finalFromLine !== undefined) container.imageFacts.dockerfileFromLine = facts.finalFromLine;
   container.imageFacts.shell = base.shell;
   container.imageFacts.basis = `Dockerfile ${facts.file} FROM ${facts.baseImage?.value ?? "?"}`;
   if (container.imageFacts.role === undefined && base.role) container.role = base.role;
@@ -221,21 +244,29 @@ function applyDockerfile(container: Container, facts: DockerfileFacts, label: st
       written.loc,
       `${via} writes ${written.target}`,
     );
-    if (setting) container.settings.push(setting);
+    if (setting) {
+      setting.origin = {
+        kind: "dockerfile",
+        file: facts.file,
+        lines: written.instructionLines,
+        soleCommand: written.soleCommand,
+      };
+      container.settings.push(setting);
+    }
   }
 }
 
 function linkConfigMaps(
   workload: Workload,
   container: Container,
-  configMaps: Map<string, { key: string; view: YamlView }[]>,
+  configMaps: Map<string, { key: string; view: YamlView; documentIndex: number }[]>,
   problems: Problem[],
 ): void {
   for (const mount of container.mounts) {
     const volume = workload.volumes.find((v) => v.name === mount.volume);
     const data = volume && configMaps.get(`${workload.namespace}/${volume.configMap}`);
     if (!volume || !data) continue;
-    for (const { key, view } of data) {
+    for (const { key, view, documentIndex } of data) {
       const text = view.string();
       if (text === undefined) continue;
       const fileName = volume.items ? volume.items.find((i) => i.key === key)?.path : key;
@@ -247,7 +278,15 @@ function linkConfigMaps(
       if (!placement || !fitsRole(placement, container)) continue;
       const via = `ConfigMap ${volume.configMap} key ${key} mounted at ${path}`;
       const read = readConfigSettings(text, placement, embeddedTextMapper(view), via);
-      container.settings.push(...read.settings);
+      const origin: ConfigOrigin = {
+        kind: "configmap",
+        file: view.ctx.file,
+        documentIndex,
+        path: view.path,
+        text,
+      };
+      container.settings.push(...read.settings.map((s) => ({ ...s, origin })));
+      container.configs.push({ placement, origin });
       for (const p of read.problems) problems.push({ ...p.loc, code: "config-syntax", message: p.message });
       container.links.push(via);
     }
@@ -259,7 +298,9 @@ function linkConfigFiles(container: Container, configs: ConfigFile[], problems: 
     if (!fitsRole(config.placement, container)) continue;
     const via = `${config.path} (given on the command line; applies to every ${container.role === "nginx" ? "nginx" : "php-fpm"} container)`;
     const read = readConfigSettings(config.text, config.placement, fileLines(config.path), via);
-    container.settings.push(...read.settings);
+    const origin: ConfigOrigin = { kind: "file", file: config.path, text: config.text };
+    container.settings.push(...read.settings.map((s) => ({ ...s, origin })));
+    container.configs.push({ placement: config.placement, origin });
     container.links.push(via);
     // A file's syntax problems are reported once, not once per container that reads it.
     for (const p of read.problems) {

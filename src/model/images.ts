@@ -45,6 +45,13 @@ export function knownImage(reference: string): KnownImage {
     };
   }
   const last = repository.split("/").at(-1) ?? repository;
+  // The distributions' own images: Alpine's /bin/sh is busybox, Debian's and Ubuntu's is dash.
+  const baseShell: ImageShell | undefined =
+    repository === "alpine"
+      ? "busybox"
+      : repository === "debian" || repository === "ubuntu"
+        ? "dash"
+        : undefined;
   const role: ContainerRole | undefined = /fpm|php/.test(last)
     ? "fpm"
     : /nginx|openresty/.test(last)
@@ -53,7 +60,7 @@ export function knownImage(reference: string): KnownImage {
   return {
     role,
     stopSignal: undefined,
-    shell: /alpine/.test(tag) ? "busybox" : "unknown",
+    shell: baseShell ?? (/alpine/.test(tag) ? "busybox" : "unknown"),
     basis: `image ${reference}`,
   };
 }

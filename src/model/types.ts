@@ -112,6 +112,8 @@ export interface ConfigSetting {
   section?: string;
   /** How it reaches the container, in words: `ConfigMap php-fpm mounted at /usr/local/etc/php-fpm.d`. */
   via: string;
+  /** Where the setting is written, for a fix that edits it. */
+  origin?: ConfigOrigin;
 }
 
 /** What the model knows about an image, from its name and from a linked Dockerfile. */
@@ -123,6 +125,8 @@ export interface ImageFacts {
   /** How the facts were learnt, for the output's "assumed" notes. */
   basis: string;
   dockerfile?: string;
+  /** Line of the linked Dockerfile's final FROM, after which a fix inserts instructions. */
+  dockerfileFromLine?: number;
 }
 
 export interface Probe {
@@ -155,6 +159,20 @@ export interface Container {
   /** The manifest's `command` and `args`, as written (empty when the image's are used). */
   command: string[];
   args: string[];
+  /** The php-fpm, php.ini and nginx configs that reach this container, for fixes that add a setting. */
+  configs: LinkedConfig[];
+}
+
+/** Where a config that reaches a container is written, so a fix can edit it in place. */
+export type ConfigOrigin =
+  | { kind: "configmap"; file: string; documentIndex: number; path: (string | number)[]; text: string }
+  | { kind: "file"; file: string; text: string }
+  | { kind: "dockerfile"; file: string; lines: [number, number]; soleCommand: boolean };
+
+export interface LinkedConfig {
+  /** `fpm-main`, `fpm-include`, `php-ini` or `nginx` (see `model/settings.ts`). */
+  placement: string;
+  origin: ConfigOrigin;
 }
 
 /** A pod volume that is (or projects) a ConfigMap, to follow mounts to the configs they hold. */
@@ -192,7 +210,9 @@ export interface Workload {
   name: string;
   namespace: string;
   loc: SourceLocation;
-  /** Path (as key segments) of the pod spec in its document, e.g. `["spec","template","spec"]`. */
+  /** Path of the workload object in its document: `[]`, or `["items", 3]` inside a List. */
+  objectPath: (string | number)[];
+  /** Path (as key segments) of the pod spec in its document, e.g. `["spec","template","spec"]` (`["items",0,…]` in a List). */
   podSpecPath: (string | number)[];
   annotations: Record<string, string>;
   podLabels: Record<string, string>;

@@ -65,7 +65,8 @@ export function readWorkload(
     name: object.name,
     namespace,
     loc: (view.at("metadata", "name") ?? view.get("kind") ?? view).loc(),
-    podSpecPath,
+    objectPath: view.path,
+    podSpecPath: [...view.path, ...podSpecPath],
     annotations: {
       ...view.at("metadata", "annotations")?.stringMap(),
       ...templateMeta?.get("annotations")?.stringMap(),
@@ -96,7 +97,7 @@ function readContainer(view: YamlView, sidecar: boolean): Container | undefined 
     .filter((p): p is number => p !== undefined);
   const known = knownImage(image);
   const role = known.role ?? roleFromContainer(name, [...command, ...args], ports) ?? "other";
-  const lifecycle = view.get("lifecycle");
+  const lifecycle = view.get("lifecycle")?.mapping();
   const stopSignal = lifecycle?.get("stopSignal");
   const stopSignalValue = stopSignal?.string();
   return {
@@ -133,6 +134,7 @@ function readContainer(view: YamlView, sidecar: boolean): Container | undefined 
     })),
     command,
     args,
+    configs: [],
   };
 }
 
@@ -277,6 +279,7 @@ export function imageWorkload(
     mounts: [],
     command: [],
     args: [],
+    configs: [],
   };
   return {
     id: `Image/-/${name}`,
@@ -284,6 +287,7 @@ export function imageWorkload(
     name,
     namespace: "-",
     loc,
+    objectPath: [],
     podSpecPath: [],
     annotations: {},
     podLabels: {},

@@ -1,3 +1,4 @@
+import { preStopSleepFix, stopSignalFix } from "../fix/plans.js";
 import { fmt, stopSignalLoc } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -25,6 +26,10 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix:
+          signal?.from === "preStop"
+            ? preStopSleepFix(context.workload, container, context.targets)
+            : stopSignalFix(container),
         loc:
           signal?.from === "preStop" ? (container.preStop?.loc ?? container.loc) : stopSignalLoc(container),
         data: { signal: signal?.signal ?? "SIGTERM", at: fmt(window.from), because: signal?.note ?? "" },

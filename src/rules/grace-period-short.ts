@@ -1,3 +1,4 @@
+import { gracePeriodFix } from "../fix/plans.js";
 import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -28,6 +29,10 @@ export const rule: Rule = {
       if (hook?.kind === "sleep" && hook.seconds > timeline.gracePeriodSeconds) {
         context.report({
           messageId: "sleepTooLong",
+          fix: gracePeriodFix(workload, {
+            ...context.targets,
+            gracePeriodSeconds: Math.max(context.targets.gracePeriodSeconds, hook.seconds + 5),
+          }),
           container,
           loc,
           data: {
@@ -45,6 +50,7 @@ export const rule: Rule = {
         container.role === "fpm" ? (t.processControlTimeoutSeconds ?? 0) : timeline.longestRequestSeconds;
       context.report({
         messageId: "default",
+        fix: gracePeriodFix(workload, context.targets),
         container,
         loc,
         data: {

@@ -1,3 +1,4 @@
+import { stopSignalFix } from "../fix/plans.js";
 import { fmt, stopSignalLoc } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -26,6 +27,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix: stopSignalFix(container),
         loc: stopSignalLoc(container),
         data: {
           container: container.name,

@@ -1,3 +1,5 @@
+import { preStopSleepFix } from "../fix/plans.js";
+import { preStopDelay } from "../fix/targets.js";
 import { nginxStopsFirst } from "./shared/delay.js";
 import { fmt, suggestedDelay } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
@@ -21,8 +23,18 @@ export const rule: Rule = {
   check(context) {
     const found = nginxStopsFirst(context);
     if (!found) return;
+    const fpmDelay = Math.max(
+      0,
+      ...context.workload.containers.filter((c) => c.role === "fpm").map(preStopDelay),
+    );
     context.report({
       messageId: "default",
+      fix: preStopSleepFix(
+        context.workload,
+        found.nginx,
+        context.targets,
+        Math.max(context.targets.preStopSeconds, fpmDelay),
+      ),
       container: found.nginx,
       loc: found.nginx.preStop?.loc ?? found.nginx.loc,
       data: {

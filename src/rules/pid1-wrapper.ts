@@ -1,3 +1,4 @@
+import { pid1Fix } from "../fix/plans.js";
 import type { Rule } from "./types.js";
 
 /** A shell as PID 1 that does not exec the server drops the signals meant for it. */
@@ -23,6 +24,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix: pid1Fix(context.workload, container),
         loc: container.pid1.loc ?? container.loc,
         data: {
           container: container.name,

@@ -1,3 +1,4 @@
+import { preStopSleepFix } from "../fix/plans.js";
 import { delayProblems } from "./shared/delay.js";
 import { fmt, suggestedDelay } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
@@ -24,6 +25,10 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container: problem.container,
+        fix:
+          problem.container.preStop?.kind === "exec" && problem.container.preStop.analysis.kills.length > 0
+            ? undefined
+            : preStopSleepFix(context.workload, problem.container, context.targets),
         loc: problem.container.preStop?.loc ?? problem.container.loc,
         data: {
           container: problem.container.name,

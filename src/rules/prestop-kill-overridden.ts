@@ -1,3 +1,4 @@
+import { combine, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
 import { fmt, preStopLoc } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -27,6 +28,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix: combine(preStopSleepFix(context.workload, container, context.targets), stopSignalFix(container)),
         loc: preStopLoc(container),
         data: { quitAt: fmt(quit?.at ?? 0), signal: override?.signal ?? "SIGTERM", at: fmt(window.from) },
       });

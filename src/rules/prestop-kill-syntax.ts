@@ -1,3 +1,5 @@
+import { preStopSleepFix } from "../fix/plans.js";
+import { stopSignal } from "../model/effective.js";
 import { execScript } from "../model/shell.js";
 import type { Rule } from "./types.js";
 
@@ -25,7 +27,10 @@ export const rule: Rule = {
       const hook = container.preStop;
       if (hook?.kind !== "exec") continue;
       const declared = execScript(hook.command).shell;
-      const shell = declared === "image" || declared === "none" ? container.imageFacts.shell : declared;
+      const fromImage = declared === "image" || declared === "none";
+      const shell = fromImage ? container.imageFacts.shell : declared;
+      // An explicit `dash -c` decides the shell whatever the image: say so rather than cite the image.
+      const basis = fromImage ? container.imageFacts.basis : `the hook runs \`${hook.command[0]} -c\``;
       for (const kill of hook.analysis.kills) {
         if (kill.rejectedBy.length === 0) continue;
         if (shell === "busybox" || shell === "bash") continue;
@@ -33,9 +38,14 @@ export const rule: Rule = {
         context.report({
           messageId,
           container,
+          // Without the kill, the stop signal does the work: only safe where it is SIGQUIT.
+          fix:
+            stopSignal(container, context.assumptions.kubeVersion).value === "SIGQUIT"
+              ? preStopSleepFix(context.workload, container, context.targets)
+              : undefined,
           loc: hook.loc,
           severity: messageId === "rejected" ? "error" : "warning",
-          data: { spelling: kill.spelling, shell, basis: container.imageFacts.basis },
+          data: { spelling: kill.spelling, shell, basis },
         });
       }
     }

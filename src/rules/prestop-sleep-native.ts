@@ -1,3 +1,4 @@
+import { preStopSleepFix } from "../fix/plans.js";
 import { versionAtLeast } from "../model/effective.js";
 import type { Rule } from "./types.js";
 
@@ -23,6 +24,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix: preStopSleepFix(context.workload, container, context.targets, hook.analysis.durationSeconds),
         loc: hook.loc,
         data: { seconds: hook.analysis.durationSeconds, version: context.assumptions.kubeVersion },
       });

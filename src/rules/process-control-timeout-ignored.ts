@@ -1,3 +1,4 @@
+import { processControlTimeoutFix } from "../fix/plans.js";
 import type { Rule } from "./types.js";
 
 /** process_control_timeout is read only among php-fpm's globals: in php.ini it does nothing, in a pool fpm won't start. */
@@ -27,6 +28,7 @@ export const rule: Rule = {
         context.report({
           messageId: setting.scope === "php-ini" ? "phpIni" : "pool",
           container,
+          fix: processControlTimeoutFix(context.workload, container, context.targets),
           loc: setting.loc,
           data: { value: setting.value, via: setting.via, section: setting.section ?? "?" },
         });

@@ -1,3 +1,4 @@
+import { processControlTimeoutFix } from "../fix/plans.js";
 import { processControlTimeout } from "../model/effective.js";
 import type { Rule } from "./types.js";
 
@@ -30,6 +31,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix: processControlTimeoutFix(context.workload, container, context.targets),
         loc: global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
         data: {
           because: pct.because,

@@ -1,3 +1,4 @@
+import { processControlTimeoutFix } from "../fix/plans.js";
 import { longestRequest, processControlTimeout } from "../model/effective.js";
 import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
@@ -27,6 +28,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix: processControlTimeoutFix(context.workload, container, context.targets),
         loc: pct.loc ?? container.loc,
         data: {
           pct: fmt(pct.value),

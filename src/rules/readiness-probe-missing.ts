@@ -1,3 +1,4 @@
+import { readinessProbeFix } from "../fix/plans.js";
 import { servesTraffic, servingContainers } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -24,6 +25,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        fix: readinessProbeFix(context.workload, container),
         loc: container.loc,
         data: {
           container: container.name,

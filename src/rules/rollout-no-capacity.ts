@@ -1,3 +1,4 @@
+import { disruptionBudgetFix, rollingUpdateFix } from "../fix/plans.js";
 import { resolveRolloutValue } from "../model/effective.js";
 import type { Rule } from "./types.js";
 
@@ -33,15 +34,23 @@ export const rule: Rule = {
     const strategy = workload.strategy;
     const loc = strategy?.loc ?? workload.replicas?.loc ?? workload.loc;
     if (strategy?.type === "Recreate") {
-      context.report({ messageId: "recreate", loc, data: {} });
+      context.report({ messageId: "recreate", loc, data: {}, fix: rollingUpdateFix(workload) });
     } else if (strategy && workload.kind === "Deployment") {
       const unavailable = resolveRolloutValue(strategy.maxUnavailable, replicas, false, "25%");
       const data = { maxUnavailable: String(strategy.maxUnavailable ?? "25%"), replicas };
-      if (replicas > 1 && unavailable >= replicas) context.report({ messageId: "allUnavailable", loc, data });
-      else if (replicas === 1 && unavailable >= 1) context.report({ messageId: "singleReplica", loc, data });
+      if (replicas > 1 && unavailable >= replicas)
+        context.report({ messageId: "allUnavailable", loc, data, fix: rollingUpdateFix(workload) });
+      else if (replicas === 1 && unavailable >= 1)
+        context.report({ messageId: "singleReplica", loc, data, fix: rollingUpdateFix(workload) });
     }
     if (replicas > 0 && workload.disruptionBudgets.length === 0) {
-      context.report({ messageId: "noBudget", loc: workload.loc, severity: "warning", data: {} });
+      context.report({
+        messageId: "noBudget",
+        loc: workload.loc,
+        severity: "warning",
+        data: {},
+        fix: disruptionBudgetFix(workload),
+      });
     }
   },
 };

@@ -1,3 +1,5 @@
+import type { FixTargets } from "../fix/targets.js";
+import type { Fix } from "../fix/types.js";
 import type { Assumptions, Container, SourceLocation, Workload } from "../model/types.js";
 import type { ContainerTimeline, FailureCause, FailureWindow, Timeline } from "../timeline/types.js";
 
@@ -21,6 +23,8 @@ export interface RuleMeta {
 
 export interface Report {
   messageId: string;
+  /** The edits that fix this finding, when the place to change is among the inputs. */
+  fix?: Fix | undefined;
   data: Record<string, string | number>;
   loc: SourceLocation;
   container?: Container;
@@ -29,6 +33,8 @@ export interface Report {
 
 export interface RuleContext {
   workload: Workload;
+  /** The values every fix of this workload writes (preStop, process_control_timeout, grace period). */
+  targets: FixTargets;
   timeline: Timeline;
   assumptions: Assumptions;
   /** The container's predicted termination. */
@@ -58,6 +64,8 @@ export interface Finding {
   /** `Kind/namespace/name`. */
   workload: string;
   container?: string;
+  /** The edits `fix` applies for this finding (absent when it needs a change by hand). */
+  autofix?: Fix;
 }
 
 /** Fills `{{name}}` placeholders; an unknown name is left visible rather than silently dropped. */

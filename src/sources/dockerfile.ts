@@ -16,6 +16,10 @@ export interface DockerWrittenSetting {
   loc: SourceLocation;
   /** Whether the same RUN also wrote a `[global]` header into that file. */
   opensGlobal: boolean;
+  /** The RUN instruction's first and last line (continuations included), for a fix that replaces it. */
+  instructionLines: [number, number];
+  /** Whether the RUN does nothing but write this setting (so a fix may replace the whole instruction). */
+  soleCommand: boolean;
 }
 
 export interface DockerCopy {
@@ -28,6 +32,8 @@ export interface DockerCopy {
 export interface DockerfileFacts {
   file: string;
   baseImage: Located<string> | undefined;
+  /** Line of the final stage's own FROM, after which a fix inserts instructions. */
+  finalFromLine: number | undefined;
   stopSignal: Located<string> | undefined;
   entrypoint: DockerCommand | undefined;
   cmd: DockerCommand | undefined;
@@ -42,6 +48,8 @@ interface Instruction {
   loc: SourceLocation;
   /** Column where `args` starts, for pointing inside the line. */
   argsColumn: number;
+  /** Last line of the instruction (with its continuation lines). */
+  endLine: number;
 }
 
 interface Stage {
@@ -52,6 +60,7 @@ interface Stage {
   cmd?: DockerCommand;
   settings: DockerWrittenSetting[];
   copies: DockerCopy[];
+  fromLine: number;
 }
 
 const SETTING_KEYS = ["process_control_timeout", "request_terminate_timeout", "max_execution_time"];
@@ -79,6 +88,7 @@ export function parseDockerfile(file: string, text: string): DockerfileFacts {
         ...(parent?.cmd ? { cmd: parent.cmd } : {}),
         settings: parent ? [...parent.settings] : [],
         copies: parent ? [...parent.copies] : [],
+        fromLine: ins.loc.line,
       });
       continue;
     }
@@ -124,6 +134,7 @@ export function parseDockerfile(file: string, text: string): DockerfileFacts {
   return {
     file,
     baseImage: last?.from,
+    finalFromLine: last?.fromLine,
     stopSignal: last?.stopSignal,
     entrypoint: last?.entrypoint,
     cmd: last?.cmd,
@@ -155,6 +166,7 @@ function* instructions(file: string, text: string): Generator<Instruction> {
       args: m[4] ?? "",
       loc: { file, line: startLine + 1, column },
       argsColumn: column + (m[2]?.length ?? 0) + (m[3]?.length ?? 0),
+      endLine: i + 1,
     };
   }
 }
@@ -177,10 +189,12 @@ function command(args: string, loc: SourceLocation): DockerCommand {
 function writtenSettings(args: string, ins: Instruction): DockerWrittenSetting[] {
   const found: DockerWrittenSetting[] = [];
   // Each `&&`/`;` separated command is looked at on its own: `echo x >> a.ini && echo y >> b.conf`.
-  for (const part of args.split(/&&|;(?![^'"]*['"])|\|\|/)) {
+  const parts = args.split(/&&|;(?![^'"]*['"])|\|\|/);
+  for (const part of parts) {
     const target = part.match(/(?:>>?|tee\s+(?:-a\s+)?|sed\s+.*\s)\s*["']?([^\s"';|&]+)["']?\s*$/)?.[1];
     for (const key of SETTING_KEYS) {
-      const m = part.match(new RegExp(`\\b${key}\\s*=\\s*([^\\s'"\\\\/]+)`));
+      // `printf '[global]\nprocess_control_timeout = 30s\n'`: after a literal `\n` there is no `\b`.
+      const m = part.match(new RegExp(`(?:(?<!\\w)|(?<=\\\\n))${key}\\s*=\\s*([^\\s'"\\\\/]+)`));
       if (!m?.[1] || target === undefined) continue;
       const offset = args.indexOf(part) + (m.index ?? 0);
       found.push({
@@ -189,6 +203,8 @@ function writtenSettings(args: string, ins: Instruction): DockerWrittenSetting[]
         target,
         opensGlobal: /\[global\]/.test(part),
         loc: { ...ins.loc, column: ins.argsColumn + Math.max(0, offset) },
+        instructionLines: [ins.loc.line, ins.endLine],
+        soleCommand: parts.length === 1,
       });
     }
   }

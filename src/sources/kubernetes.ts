@@ -1,4 +1,4 @@
-import { type Document, LineCounter, parseAllDocuments } from "yaml";
+import { type Alias, type Document, isMap, LineCounter, type Node, parseAllDocuments, visit } from "yaml";
 import type { Problem } from "../model/types.js";
 import { type DocumentContext, toLocation, YamlView } from "./yaml-view.js";
 
@@ -47,8 +47,19 @@ export function parseManifests(
     });
     return { objects, problems };
   }
+  // Aliases are rare in manifests; only a document that could hold one pays for the expansion check (a
+  // CronJob's `schedule: "*/5 * * * *"` makes every file of a large corpus look like it might).
+  const mayHaveAliases = (doc: Document.Parsed) => {
+    const star = text.indexOf("*", doc.range[0]);
+    return star !== -1 && star < doc.range[2];
+  };
   docs.forEach((doc, documentIndex) => {
-    const helmSource = helmSourceOf(doc.commentBefore) ?? helmSourceOf(doc.contents?.commentBefore);
+    // A comment on a file's first line (no `---` before it) belongs to the first key, not the document.
+    const firstKey = isMap(doc.contents) ? (doc.contents.items[0]?.key as Node | undefined) : undefined;
+    const helmSource =
+      helmSourceOf(doc.commentBefore) ??
+      helmSourceOf(doc.contents?.commentBefore) ??
+      helmSourceOf(firstKey?.commentBefore);
     const ctx: DocumentContext = { file, doc, lineCounter, helmSource, problems, text };
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
@@ -58,6 +69,11 @@ export function parseManifests(
       return;
     }
     if (doc.contents === null) return;
+    const bomb = mayHaveAliases(doc) && aliasBomb(ctx);
+    if (bomb) {
+      problems.push(bomb);
+      return;
+    }
     const root = new YamlView(ctx, doc.contents, []);
     if (!root.isMap()) {
       if (root.scalar() === null) return;
@@ -92,6 +108,33 @@ function collectObjects(view: YamlView, documentIndex: number, out: KubernetesOb
     view,
     documentIndex,
   });
+}
+
+/**
+ * An alias bomb ("billion laughs": anchors of lists of aliases of lists...) expands exponentially. The
+ * model reads nodes lazily and would survive it, but kubectl and every other reader of the file would
+ * not: it is reported like a syntax error, at the first alias. yaml's `maxAliasCount` does the counting.
+ */
+function aliasBomb(ctx: DocumentContext): Problem | undefined {
+  let first: Alias | undefined;
+  visit(ctx.doc, {
+    Alias(_key, node) {
+      first = node;
+      return visit.BREAK;
+    },
+  });
+  if (!first) return undefined;
+  try {
+    ctx.doc.toJS({ maxAliasCount: 100 });
+    return undefined;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ...toLocation(ctx, first.range?.[0] ?? 0),
+      code: "yaml-syntax",
+      message: yamlMessage("RESOURCE_EXHAUSTION", reason),
+    };
+  }
 }
 
 function helmSourceOf(comment: string | null | undefined): string | undefined {

@@ -68,6 +68,13 @@ export class YamlView {
     });
   }
 
+  /** This view when it is a mapping; anything else but an empty value is a problem (`lifecycle: []`). */
+  mapping(): YamlView | undefined {
+    if (this.isMap()) return this;
+    if (this.resolved() && this.scalar() !== null) this.wrongType("a mapping");
+    return undefined;
+  }
+
   isMap(): boolean {
     return isMap(this.resolved());
   }
@@ -206,11 +213,24 @@ export function toLocation(ctx: DocumentContext, offset: number, endOffset?: num
  */
 export function embeddedTextMapper(view: YamlView): (line0: number, column0: number) => SourceLocation {
   const start = view.loc();
-  const fileLines = view.ctx.text.split("\n");
-  const header = fileLines[start.line - 1] ?? "";
+  const { text } = view.ctx;
+  // Reads the two lines it needs from the line counter's offsets: splitting a manifest of a hundred
+  // documents into lines for every mounted config took 7% of `check` on a corpus of 10,000 documents.
+  const headerStart = view.ctx.lineCounter.lineStarts[start.line - 1] ?? text.length;
+  const headerEnd = text.indexOf("\n", headerStart);
+  const header = text.slice(headerStart, headerEnd === -1 ? text.length : headerEnd);
   // A block scalar (`|`, `>`) starts its content on the next line; a quoted or plain one on its own line.
   const block = /^[|>]/.test(header.slice(start.column - 1).trimStart());
-  const firstContent = fileLines.slice(start.line).find((l) => l.trim() !== "") ?? "";
+  let firstContent = "";
+  for (let from = headerEnd; from !== -1; ) {
+    const end = text.indexOf("\n", from + 1);
+    const line = text.slice(from + 1, end === -1 ? text.length : end);
+    if (line.trim() !== "") {
+      firstContent = line;
+      break;
+    }
+    from = end;
+  }
   const blockIndent = firstContent.length - firstContent.trimStart().length;
   return (line0, column0) => {
     if (!block) return { ...start, column: start.column + column0 };

@@ -1,0 +1,118 @@
+import { Command } from "commander";
+import { createTwoFilesPatch } from "diff";
+import { checkSources, failsAt } from "../check.js";
+import { applyEdits, collectEdits } from "../fix/engine.js";
+import { strategicMergePatch } from "../fix/patch.js";
+import type { ManifestEdit } from "../fix/types.js";
+import { checkPaths } from "../index.js";
+import { buildModel } from "../model/build.js";
+import { decodeSource, type SourceFile } from "../sources/files.js";
+import { writeFileAtomic } from "../write.js";
+import { addModelOptions, EXIT } from "./check-command.js";
+
+/**
+ * `fpm-graceful fix`: applies the findings' edits in place (atomically), or prints them as a diff; for
+ * stdin, prints kustomize strategic-merge patches. Each changed file is checked again before it is
+ * written: a change that would not parse is not written.
+ */
+export function fixCommand(): Command {
+  const command = new Command("fix")
+    .description("rewrite manifests, Dockerfiles and php-fpm configs so that shutdowns drop no request")
+    .argument(
+      "[paths...]",
+      "files or directories; - reads rendered manifests from stdin and prints patches",
+      ["."],
+    )
+    .option("--diff", "print a unified diff and change nothing")
+    .option("--dry-run", "list what would change and change nothing");
+  addModelOptions(command).action(async (paths: string[], opts) => {
+    const { result, files, checkOptions } = await checkPaths(paths, {
+      propagation: opts.propagation,
+      maxRequest: opts.maxRequest,
+      kubeVersion: opts.kubeVersion,
+      dockerfiles: opts.dockerfile,
+      config: opts.config,
+      maxFileBytes: opts.maxFileSize,
+    });
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    const err = (line: string) => process.stderr.write(`${line}\n`);
+    for (const p of result.problems)
+      err(`problem ${p.file}:${p.line}:${p.column} ${p.message} (left untouched)`);
+    const problemFiles = new Set(result.problems.map((p) => p.file));
+    const fixable = result.findings.filter((f) => f.autofix && !problemFiles.has(f.file));
+    const manual = result.findings.filter((f) => !f.autofix && f.severity !== "info");
+    const edits = collectEdits(fixable).filter((e) => !problemFiles.has(e.file));
+    const stdinEdits = edits.filter((e) => e.file === "<stdin>");
+    const texts = new Map(files.filter((f) => f.path !== "<stdin>").map((f) => [f.path, f.text]));
+    const { changes, failures } = applyEdits(
+      texts,
+      edits.filter((e) => e.file !== "<stdin>"),
+    );
+    // Check the changed files again: a change that leaves a file unreadable is never written.
+    const changedFiles: SourceFile[] = files.map((f) => {
+      const change = changes.find((c) => c.file === f.path);
+      return change
+        ? ((decodeSource(f.path, Buffer.from(change.after), f.kind, true) as SourceFile) ?? f)
+        : f;
+    });
+    const after = checkSources(changedFiles, checkOptions);
+    const broken = new Set(after.problems.map((p) => p.file));
+    for (const file of broken)
+      failures.push({ file, message: "the fixed file would not read back: left unchanged" });
+    const writable = changes.filter((c) => !broken.has(c.file));
+
+    if (opts.dryRun) {
+      for (const f of fixable) out(`${f.file}:${f.line}:${f.column} ${f.rule}: ${f.autofix?.description}`);
+    } else if (opts.diff) {
+      for (const c of writable)
+        process.stdout.write(
+          createTwoFilesPatch(
+            `a/${c.file.replace(/^\//, "")}`,
+            `b/${c.file.replace(/^\//, "")}`,
+            c.before,
+            c.after,
+            "",
+            "",
+            { context: 3 },
+          ),
+        );
+    } else {
+      for (const c of writable) await writeFileAtomic(c.file, c.after);
+    }
+    if (stdinEdits.length > 0) printPatches(files, stdinEdits, out);
+    for (const f of failures) err(`not fixed: ${f.file}: ${f.message}`);
+    for (const f of manual)
+      err(`needs a change by hand: ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.fix}`);
+    const verb = opts.dryRun || opts.diff ? "would change" : "changed";
+    err(
+      `${verb} ${writable.length} file${writable.length === 1 ? "" : "s"} (${fixable.length} finding${fixable.length === 1 ? "" : "s"} with a fix)${manual.length > 0 ? `; ${manual.length} need a change by hand` : ""}`,
+    );
+    const remaining = after.findings;
+    process.exitCode =
+      result.problems.length > 0 || failures.length > 0
+        ? EXIT.usage
+        : failsAt(remaining, "error")
+          ? EXIT.findings
+          : EXIT.ok;
+  });
+  return command;
+}
+
+function printPatches(
+  files: SourceFile[],
+  edits: ReturnType<typeof collectEdits>,
+  out: (line: string) => void,
+): void {
+  const model = buildModel(files.filter((f) => f.path === "<stdin>"));
+  out("# Rendered input cannot be edited in place. Apply these as kustomize patches (patches: - path: …),");
+  out("# or make the same changes in the chart templates named in each `# Source:` line.");
+  for (const workload of model.workloads) {
+    const mine = edits.filter(
+      (e): e is ManifestEdit => e.kind === "manifest" && e.documentIndex === workload.documentIndex,
+    );
+    if (mine.length === 0) continue;
+    out("---");
+    if (workload.loc.helmSource) out(`# Source: ${workload.loc.helmSource}`);
+    process.stdout.write(strategicMergePatch(workload, mine));
+  }
+}

@@ -1,0 +1,80 @@
+import type { Finding } from "../rules/types.js";
+import type { Edit, ManifestEdit, TextEdit } from "./types.js";
+import { appendDocument, applyManifestEdits, EditError } from "./yaml-text.js";
+
+/** The edits of every fixable finding, each once (rules that agree on a value write the same edit). */
+export function collectEdits(findings: Finding[]): Edit[] {
+  const seen = new Set<string>();
+  const edits: Edit[] = [];
+  for (const finding of findings) {
+    for (const edit of finding.autofix?.edits ?? []) {
+      const key = JSON.stringify(edit);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edits.push(edit);
+    }
+  }
+  return edits;
+}
+
+export interface FileChange {
+  file: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * Applies edits to file texts: manifest edits in order (each re-parses), then new documents, then line
+ * edits from the bottom up so earlier line numbers stay valid. A file whose edits fail is left unchanged
+ * and reported; other files still change.
+ *
+ * @example
+ *   const { changes, failures } = applyEdits(new Map([["app.yaml", text]]), collectEdits(result.findings));
+ */
+export function applyEdits(
+  texts: Map<string, string>,
+  edits: Edit[],
+): { changes: FileChange[]; failures: { file: string; message: string }[] } {
+  const byFile = new Map<string, Edit[]>();
+  for (const edit of edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  const changes: FileChange[] = [];
+  const failures: { file: string; message: string }[] = [];
+  for (const [file, fileEdits] of byFile) {
+    const before = texts.get(file);
+    if (before === undefined) {
+      failures.push({ file, message: "not read from a file (stdin?): cannot edit it in place" });
+      continue;
+    }
+    try {
+      let after = applyManifestEdits(
+        before,
+        fileEdits.filter((e): e is ManifestEdit => e.kind === "manifest"),
+      );
+      for (const edit of fileEdits)
+        if (edit.kind === "append-document") after = appendDocument(after, edit.value);
+      after = applyTextEdits(
+        after,
+        fileEdits.filter((e): e is TextEdit => e.kind === "text"),
+      );
+      if (after !== before) changes.push({ file, before, after });
+    } catch (error) {
+      failures.push({ file, message: error instanceof EditError ? error.message : String(error) });
+    }
+  }
+  return { changes, failures };
+}
+
+/** Line edits, bottom-up; the file's own line ending (LF or CRLF) is kept. */
+export function applyTextEdits(text: string, edits: TextEdit[]): string {
+  if (edits.length === 0) return text;
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = text.split(/\r?\n/);
+  const trailing = lines.at(-1) === "" ? lines.pop() : undefined;
+  const sorted = [...edits].sort((a, b) => b.line - a.line || b.deleteLines - a.deleteLines);
+  for (const edit of sorted) {
+    if (edit.line < 1 || edit.line > lines.length + 1)
+      throw new EditError(`line ${edit.line} is outside the file`);
+    lines.splice(edit.line - 1, edit.deleteLines, ...edit.insertLines);
+  }
+  return lines.join(eol) + (trailing !== undefined ? eol : "");
+}

@@ -1,0 +1,298 @@
+import type { ConfigSetting, Container, Workload } from "../model/types.js";
+import type { FixTargets } from "./targets.js";
+import type { Edit, Fix, ManifestEdit } from "./types.js";
+
+/**
+ * Builders of the edits that rules attach to findings. Each answers undefined when the place to change is
+ * not among the inputs (an image with no Dockerfile, a workload from stdin for a file-only change): the
+ * finding then says how to fix it by hand.
+ */
+
+const FPM_GLOBAL_FILE = "/usr/local/etc/php-fpm.d/zz-graceful.conf";
+
+function manifest(
+  workload: Workload,
+  path: (string | number)[],
+  value: unknown,
+  op: "set" | "append" = "set",
+): ManifestEdit {
+  return {
+    kind: "manifest",
+    file: workload.loc.file,
+    documentIndex: workload.documentIndex,
+    path,
+    op,
+    value,
+  };
+}
+
+/** The grace period edit that keeps a longer preStop valid (the API rejects a sleep beyond the grace period). */
+function graceEdits(workload: Workload, targets: FixTargets): Edit[] {
+  const current = workload.gracePeriodSeconds?.value;
+  if (current !== undefined && current >= targets.gracePeriodSeconds) return [];
+  if (current === undefined && targets.gracePeriodSeconds <= 30) return [];
+  return [
+    manifest(
+      workload,
+      [...workload.podSpecPath, "terminationGracePeriodSeconds"],
+      targets.gracePeriodSeconds,
+    ),
+  ];
+}
+
+export function gracePeriodFix(workload: Workload, targets: FixTargets): Fix | undefined {
+  const edits = graceEdits(workload, targets);
+  return edits.length > 0
+    ? { description: `terminationGracePeriodSeconds: ${targets.gracePeriodSeconds}`, edits }
+    : undefined;
+}
+
+/** A preStop that only waits: native `sleep` where the version has it, else `exec: [sleep, N]`. */
+export function preStopSleepFix(
+  workload: Workload,
+  container: Container,
+  targets: FixTargets,
+  seconds = targets.preStopSeconds,
+): Fix | undefined {
+  if (workload.kind === "Image") return undefined;
+  const value = targets.nativeSleep
+    ? { sleep: { seconds } }
+    : { exec: { command: ["sleep", String(seconds)] } };
+  return {
+    description: `${container.name}: preStop ${targets.nativeSleep ? `sleep: {seconds: ${seconds}}` : `exec: [sleep, "${seconds}"]`}`,
+    edits: [
+      manifest(workload, [...container.path, "lifecycle", "preStop"], value),
+      ...graceEdits(workload, targets),
+    ],
+  };
+}
+
+/** `STOPSIGNAL SIGQUIT` in the container's Dockerfile: replaces an existing STOPSIGNAL, else follows FROM. */
+export function stopSignalFix(container: Container): Fix | undefined {
+  const file = container.imageFacts.dockerfile;
+  if (!file) return undefined;
+  const existing = container.imageFacts.stopSignal.loc;
+  if (existing && existing.file === file) {
+    return {
+      description: "STOPSIGNAL SIGQUIT",
+      edits: [
+        { kind: "text", file, line: existing.line, deleteLines: 1, insertLines: ["STOPSIGNAL SIGQUIT"] },
+      ],
+    };
+  }
+  const from = container.imageFacts.dockerfileFromLine;
+  if (from === undefined) return undefined;
+  return {
+    description: "STOPSIGNAL SIGQUIT after FROM",
+    edits: [{ kind: "text", file, line: from + 1, deleteLines: 0, insertLines: ["STOPSIGNAL SIGQUIT"] }],
+  };
+}
+
+function globalSection(seconds: number): string[] {
+  return ["[global]", `process_control_timeout = ${seconds}s`];
+}
+
+/**
+ * `process_control_timeout` in php-fpm's `[global]`: raised where it already stands, else appended in its
+ * own `[global]` section to a php-fpm config that reaches the container (a mounted ConfigMap, a file), else
+ * written by the Dockerfile into a php-fpm.d file of its own, replacing a RUN that wrote it to php.ini.
+ */
+export function processControlTimeoutFix(
+  workload: Workload,
+  container: Container,
+  targets: FixTargets,
+): Fix | undefined {
+  const seconds = targets.processControlTimeoutSeconds;
+  const description = `process_control_timeout = ${seconds}s in php-fpm's [global]`;
+  const edits: Edit[] = [];
+  const global = container.settings
+    .filter((s) => s.key === "process_control_timeout" && s.scope === "fpm-global")
+    .at(-1);
+  if (global?.origin) {
+    const edit = replaceSettingLine(global, `process_control_timeout = ${seconds}s`);
+    if (!edit) return undefined;
+    return { description, edits: [edit, ...graceEdits(workload, targets)] };
+  }
+  for (const ignored of container.settings.filter(
+    (s) => s.key === "process_control_timeout" && s.scope !== "fpm-global",
+  )) {
+    const removal =
+      ignored.origin?.kind === "dockerfile" ? undefined : replaceSettingLine(ignored, undefined);
+    if (removal) edits.push(removal);
+  }
+  const removals = edits.length;
+  const fpmConfig = container.configs.find(
+    (c) => c.placement.startsWith("fpm") && c.origin.kind !== "dockerfile",
+  );
+  const runWriting = container.settings.find(
+    (s) => s.key === "process_control_timeout" && s.origin?.kind === "dockerfile",
+  );
+  if (fpmConfig?.origin.kind === "configmap") {
+    const text = fpmConfig.origin.text;
+    const appended = `${text}${text.endsWith("\n") || text === "" ? "" : "\n"}\n${globalSection(seconds).join("\n")}\n`;
+    edits.push({
+      kind: "manifest",
+      file: fpmConfig.origin.file,
+      documentIndex: fpmConfig.origin.documentIndex,
+      path: fpmConfig.origin.path,
+      op: "set",
+      value: appended,
+    });
+  } else if (fpmConfig?.origin.kind === "file") {
+    const lines = fpmConfig.origin.text.split("\n").length;
+    edits.push({
+      kind: "text",
+      file: fpmConfig.origin.file,
+      line: lines + 1,
+      deleteLines: 0,
+      insertLines: ["", ...globalSection(seconds)],
+    });
+  } else if (container.imageFacts.dockerfile && /php:/.test(container.imageFacts.basis)) {
+    const run = `RUN printf '[global]\\nprocess_control_timeout = ${seconds}s\\n' > ${FPM_GLOBAL_FILE}`;
+    const origin = runWriting?.origin;
+    if (origin?.kind === "dockerfile" && origin.soleCommand) {
+      edits.push({
+        kind: "text",
+        file: origin.file,
+        line: origin.lines[0],
+        deleteLines: origin.lines[1] - origin.lines[0] + 1,
+        insertLines: [run],
+      });
+    } else if (container.imageFacts.dockerfileFromLine !== undefined) {
+      edits.push({
+        kind: "text",
+        file: container.imageFacts.dockerfile,
+        line: container.imageFacts.dockerfileFromLine + 1,
+        deleteLines: 0,
+        insertLines: [run],
+      });
+    }
+  } else if (workload.kind !== "Image" && container.imageFacts.role === "fpm") {
+    edits.push(...configMapEdits(workload, container, seconds));
+  }
+  if (edits.length === removals) return undefined;
+  return { description, edits: [...edits, ...graceEdits(workload, targets)] };
+}
+
+/** A new ConfigMap with the `[global]` file, mounted into the official image's php-fpm.d by subPath. */
+function configMapEdits(workload: Workload, container: Container, seconds: number): Edit[] {
+  const name = `${workload.name}-fpm-graceful`;
+  const volume = "fpm-graceful";
+  return [
+    {
+      kind: "append-document",
+      file: workload.loc.file,
+      value: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name, namespace: workload.namespace },
+        data: { "zz-graceful.conf": `${globalSection(seconds).join("\n")}\n` },
+      },
+    },
+    manifest(workload, [...workload.podSpecPath, "volumes"], { name: volume, configMap: { name } }, "append"),
+    manifest(
+      workload,
+      [...container.path, "volumeMounts"],
+      { name: volume, mountPath: FPM_GLOBAL_FILE, subPath: "zz-graceful.conf" },
+      "append",
+    ),
+  ];
+}
+
+/** Replaces (or, with undefined, deletes) the line that holds a setting, wherever it is written. */
+function replaceSettingLine(setting: ConfigSetting, line: string | undefined): Edit | undefined {
+  const origin = setting.origin;
+  if (!origin || origin.kind === "dockerfile") return undefined;
+  if (origin.kind === "file") {
+    return {
+      kind: "text",
+      file: origin.file,
+      line: setting.loc.line,
+      deleteLines: 1,
+      insertLines: line === undefined ? [] : [line],
+    };
+  }
+  // In a ConfigMap the setting is a line of the embedded text: find it by its key and value.
+  const lines = origin.text.split("\n");
+  const index = lines.findIndex((l) =>
+    new RegExp(`^\\s*${setting.key}\\s*=\\s*${escapeRegExp(setting.value)}\\b`).test(l),
+  );
+  if (index === -1) return undefined;
+  if (line === undefined) lines.splice(index, 1);
+  else lines[index] = line;
+  return {
+    kind: "manifest",
+    file: origin.file,
+    documentIndex: origin.documentIndex,
+    path: origin.path,
+    op: "set",
+    value: lines.join("\n"),
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export function readinessProbeFix(workload: Workload, container: Container): Fix | undefined {
+  const port = container.ports[0] ?? (container.role === "fpm" ? 9000 : 80);
+  return {
+    description: `${container.name}: readinessProbe tcpSocket ${port}`,
+    edits: [
+      manifest(workload, [...container.path, "readinessProbe"], { tcpSocket: { port }, periodSeconds: 2 }),
+    ],
+  };
+}
+
+export function rollingUpdateFix(workload: Workload): Fix | undefined {
+  if (workload.kind !== "Deployment") return undefined;
+  return {
+    description: "strategy RollingUpdate with maxSurge 1, maxUnavailable 0",
+    edits: [
+      manifest(workload, [...workload.objectPath, "spec", "strategy"], {
+        type: "RollingUpdate",
+        rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+      }),
+    ],
+  };
+}
+
+export function disruptionBudgetFix(workload: Workload): Fix | undefined {
+  if (Object.keys(workload.podLabels).length === 0) return undefined;
+  return {
+    description: `PodDisruptionBudget ${workload.name} with maxUnavailable 1`,
+    edits: [
+      {
+        kind: "append-document",
+        file: workload.loc.file,
+        value: {
+          apiVersion: "policy/v1",
+          kind: "PodDisruptionBudget",
+          metadata: { name: workload.name, namespace: workload.namespace },
+          spec: { maxUnavailable: 1, selector: { matchLabels: workload.podLabels } },
+        },
+      },
+    ],
+  };
+}
+
+/** `exec` before the last command of a `sh -c` script in the manifest, so the server becomes PID 1. */
+export function pid1Fix(workload: Workload, container: Container): Fix | undefined {
+  if (container.pid1.origin !== "manifest") return undefined;
+  const [shell, flag, script] = container.command;
+  if (!shell || flag !== "-c" || script === undefined) return undefined;
+  const parts = script.split(/(&&|;|\n)/);
+  const last = parts.at(-1) ?? "";
+  parts[parts.length - 1] = last.replace(/^(\s*)/, "$1exec ");
+  return {
+    description: `${container.name}: exec the server from PID 1's script`,
+    edits: [manifest(workload, [...container.path, "command", 2], parts.join(""))],
+  };
+}
+
+/** Two fixes that only work together (a preStop without its kill, and the stop signal that replaces it). */
+export function combine(...fixes: (Fix | undefined)[]): Fix | undefined {
+  if (fixes.some((f) => f === undefined)) return undefined;
+  const all = fixes as Fix[];
+  return { description: all.map((f) => f.description).join("; "), edits: all.flatMap((f) => f.edits) };
+}

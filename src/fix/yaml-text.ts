@@ -1,0 +1,214 @@
+import {
+  type Document,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  parseAllDocuments,
+  stringify,
+  type Node as YamlNode,
+} from "yaml";
+import type { ManifestEdit } from "./types.js";
+
+/** Why an edit could not be applied to a file's text; the file is then left as it was. */
+export class EditError extends Error {}
+
+/**
+ * Applies manifest edits to YAML text by splicing only the bytes an edit concerns: comments, key order,
+ * quoting, indentation and unrelated documents stay exactly as they were. Each edit re-parses the text, so
+ * later edits see earlier ones; a result that does not parse, or does not hold the edited value, throws.
+ *
+ * @example
+ *   applyManifestEdits("spec:\n  replicas: 1 # one\n", [{ kind: "manifest", file: "a.yaml", documentIndex: 0,
+ *     path: ["spec", "replicas"], op: "set", value: 3 }]);
+ *   // "spec:\n  replicas: 3 # one\n"
+ */
+export function applyManifestEdits(text: string, edits: ManifestEdit[]): string {
+  let current = text;
+  for (const edit of edits) current = applyOne(current, edit);
+  return current;
+}
+
+function parse(text: string): Document.Parsed[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: false });
+  if (!Array.isArray(docs)) return [];
+  return docs as Document.Parsed[];
+}
+
+function applyOne(text: string, edit: ManifestEdit): string {
+  const doc = parse(text)[edit.documentIndex];
+  if (!doc) throw new EditError(`no document ${edit.documentIndex}`);
+  if (doc.errors.length > 0) throw new EditError(`document ${edit.documentIndex} does not parse`);
+  // Walk as far as the path exists.
+  let node: unknown = doc.contents;
+  let depth = 0;
+  let parentMap: YamlNode | undefined;
+  for (; depth < edit.path.length; depth++) {
+    const key = edit.path[depth];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key));
+      if (!pair) break;
+      parentMap = node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === "number" && key < node.items.length) {
+      parentMap = node;
+      node = node.items[key];
+    } else {
+      break;
+    }
+  }
+  const missing = edit.path.slice(depth);
+  let result: string;
+  if (edit.op === "append" && missing.length === 0) {
+    if (!isSeq(node)) throw new EditError(`${edit.path.join(".")} is not a list`);
+    result = appendToSeq(text, node, edit.value);
+  } else {
+    const value = edit.op === "append" ? [edit.value] : edit.value;
+    const nested = missing.reduceRight<unknown>((inner, key) => ({ [String(key)]: inner }), value);
+    if (missing.length === 0) {
+      result = replaceNode(text, node as YamlNode, parentMap, value);
+    } else if (isMap(node)) {
+      result = insertIntoMap(text, node, nested as Record<string, unknown>);
+    } else if (node === null || node === undefined || (isScalar(node) && node.value === null)) {
+      result = replaceNode(text, node as YamlNode, parentMap, nested);
+    } else {
+      throw new EditError(`${edit.path.slice(0, depth).join(".")} is not a mapping`);
+    }
+  }
+  const check = parse(result)[edit.documentIndex];
+  if (!check || check.errors.length > 0)
+    throw new EditError(`editing ${edit.path.join(".")} would break the YAML`);
+  return result;
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf("\n", offset - 1) + 1);
+}
+
+/** Block YAML for a value, with every line after the first indented by `indent` spaces. */
+function block(value: unknown, indent: number): string {
+  const rendered = stringify(value, { indent: 2, lineWidth: 0 }).replace(/\n$/, "");
+  return rendered
+    .split("\n")
+    .map((line, i) => (i === 0 || line === "" ? line : " ".repeat(indent) + line))
+    .join("\n");
+}
+
+/** A literal block scalar (`|`), its content indented by `indent`, chomping chosen to keep the text exact. */
+function literal(value: string, indent: number): string {
+  const trailing = value.match(/\n*$/)?.[0].length ?? 0;
+  const indicator = trailing === 0 ? "|-" : trailing === 1 ? "|" : "|+";
+  const body = value
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((line) => (line === "" ? "" : " ".repeat(indent) + line));
+  return `${indicator}\n${body.join("\n")}`;
+}
+
+function flow(value: unknown): string {
+  return stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).replace(
+    /\n$/,
+    "",
+  );
+}
+
+/** Comments inside the text a replacement removes, kept as full-line comments before it. */
+function commentsIn(text: string): string[] {
+  const found: string[] = [];
+  for (const token of new Lexer().lex(text)) if (token.startsWith("#")) found.push(token.trimEnd());
+  return found;
+}
+
+function replaceNode(
+  text: string,
+  node: YamlNode | null | undefined,
+  parent: YamlNode | undefined,
+  value: unknown,
+): string {
+  if (!node?.range || (isScalar(node) && node.value === null && node.range[0] === node.range[1])) {
+    // `key:` with no value: the value goes after the colon, as a block on the following lines.
+    const pair = parent && isMap(parent) ? parent.items.find((p) => p.value === node) : undefined;
+    const keyRange = (pair?.key as YamlNode | undefined)?.range;
+    if (!keyRange) throw new EditError("nothing to replace");
+    const colon = text.indexOf(":", keyRange[1]);
+    const indent = columnOf(text, keyRange[0]) + 2;
+    const rendered =
+      typeof value === "object" && value !== null
+        ? `\n${" ".repeat(indent)}${block(value, indent)}`
+        : ` ${flow(value)}`;
+    return text.slice(0, colon + 1) + rendered + text.slice(colon + 1).replace(/^[ \t]*(null|~)?/, "");
+  }
+  const [start, end] = node.range;
+  const isBlock = isCollection(node) && !(node as { flow?: boolean }).flow;
+  const column = columnOf(text, start);
+  if (isCollection(value) || (typeof value === "object" && value !== null)) {
+    if (isBlock) {
+      const kept = commentsIn(text.slice(start, end));
+      const prefix = kept.map((c) => `${c}\n${" ".repeat(column)}`).join("");
+      const tail = text[end - 1] === "\n" ? "\n" : "";
+      return text.slice(0, start) + prefix + block(value, column) + tail + text.slice(end);
+    }
+    // A scalar or flow value is replaced in place by flow YAML, so the line structure stays.
+    return text.slice(0, start) + flow(value) + text.slice(end);
+  }
+  if (typeof value === "string" && value.includes("\n")) {
+    const keyIndent =
+      parent && isMap(parent) && parent.items[0]
+        ? columnOf(text, (parent.items[0].key as YamlNode).range?.[0] ?? start)
+        : column;
+    const tail = text[end - 1] === "\n" ? "\n" : "";
+    return text.slice(0, start) + literal(value, keyIndent + 2) + tail + text.slice(end);
+  }
+  return text.slice(0, start) + flow(value) + text.slice(end);
+}
+
+function insertIntoMap(text: string, map: YamlNode, entries: Record<string, unknown>): string {
+  if (!map.range) throw new EditError("mapping has no position");
+  const [start, end] = map.range;
+  if ((map as { flow?: boolean }).flow) {
+    const close = text.lastIndexOf("}", end);
+    const inner = flow(entries).replace(/^\{\s*|\s*\}$/g, "");
+    const empty = isMap(map) && map.items.length === 0;
+    const before = text.slice(0, close);
+    const padding = before.match(/\s*$/)?.[0] ?? "";
+    return `${before.trimEnd()}${empty ? "" : ", "}${inner}${padding}${text.slice(close)}`;
+  }
+  const firstKey = isMap(map) ? (map.items[0]?.key as YamlNode | undefined) : undefined;
+  const indent = columnOf(text, firstKey?.range?.[0] ?? start);
+  const at = text[end - 1] === "\n" ? end : lineEnd(text, end);
+  const lines = `${" ".repeat(indent)}${block(entries, indent)}\n`;
+  return at >= text.length && !text.endsWith("\n")
+    ? `${text}\n${lines}`
+    : text.slice(0, at) + lines + text.slice(at);
+}
+
+function appendToSeq(text: string, seq: YamlNode, item: unknown): string {
+  if (!seq.range) throw new EditError("list has no position");
+  const [start, end] = seq.range;
+  if ((seq as { flow?: boolean }).flow) {
+    const close = text.lastIndexOf("]", end);
+    const empty = isSeq(seq) && seq.items.length === 0;
+    return `${text.slice(0, close).replace(/\s*$/, "")}${empty ? "" : ", "}${flow(item)}${text.slice(close)}`;
+  }
+  const indent = columnOf(text, start);
+  const at = text[end - 1] === "\n" ? end : lineEnd(text, end);
+  const lines = `${" ".repeat(indent)}- ${block(item, indent + 2)}\n`;
+  return at >= text.length && !text.endsWith("\n")
+    ? `${text}\n${lines}`
+    : text.slice(0, at) + lines + text.slice(at);
+}
+
+/** The offset just after the newline ending the line that holds `offset - 1`. */
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf("\n", Math.max(0, offset - 1));
+  return nl === -1 ? text.length : nl + 1;
+}
+
+/** Appends a document to a multi-document file, after a `---` separator. */
+export function appendDocument(text: string, value: Record<string, unknown>): string {
+  const base = text.endsWith("\n") || text === "" ? text : `${text}\n`;
+  return `${base}---\n${stringify(value, { indent: 2, lineWidth: 0 })}`;
+}
