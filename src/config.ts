@@ -1,7 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
 import type { Assumptions, Problem } from "./model/types.js";
+import { RULES } from "./rules/registry.js";
 import type { Severity } from "./rules/types.js";
+
+const RULE_IDS = new Set(RULES.map((r) => r.meta.id));
 
 /** `.fpm-graceful.yaml`: the same assumptions as the flags, and per-rule severities or `off`. */
 export interface ConfigFile {
@@ -21,7 +24,7 @@ export function parseDuration(value: string | number): number | undefined {
   return m[2] === "ms" ? n / 1000 : m[2] === "m" ? n * 60 : n;
 }
 
-/** Reads the config file; a missing file is no config, a broken one is a problem with its line. */
+/** Reads the config file; a missing file is no config, a broken one is a problem at the offending key. */
 export async function loadConfig(
   path: string,
   required: boolean,
@@ -30,46 +33,109 @@ export async function loadConfig(
   let text: string;
   try {
     text = await readFile(path, "utf8");
-  } catch {
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "cannot read it";
     return {
       config,
       problems: required
-        ? [{ file: path, line: 1, column: 1, code: "unreadable", message: "cannot read config file" }]
+        ? [{ file: path, line: 1, column: 1, code: "unreadable", message: `config file: ${reason}` }]
         : [],
     };
   }
   const problems: Problem[] = [];
-  const doc = parseDocument(text, { prettyErrors: false });
-  const problem = (message: string) =>
-    problems.push({ file: path, line: 1, column: 1, code: "bad-option", message });
-  if (doc.errors.length > 0) {
-    problem(`config file is not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}`);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const problem = (at: Node | null | undefined, message: string) => {
+    const { line, col } = lineCounter.linePos(at?.range?.[0] ?? 0);
+    problems.push({
+      file: path,
+      line: Math.max(1, line),
+      column: Math.max(1, col),
+      code: "bad-option",
+      message,
+    });
+  };
+  const [error] = doc.errors;
+  if (error) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    problems.push({
+      file: path,
+      line: Math.max(1, line),
+      column: Math.max(1, col),
+      code: "config-syntax",
+      message: `config file is not valid YAML: ${error.message.split("\n")[0]}`,
+    });
     return { config, problems };
   }
-  const raw = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown> | null;
-  if (raw === null || typeof raw !== "object") return { config, problems };
-  for (const [key, value] of Object.entries(raw)) {
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return { config, problems };
+  if (!isMap(root)) {
+    problem(
+      root,
+      "config file must be a mapping of options (propagation, maxRequest, kubeVersion, rules, dockerfiles)",
+    );
+    return { config, problems };
+  }
+  for (const { key: keyNode, value: valueNode } of root.items as Pair<Node, Node | null>[]) {
+    const key = String(isScalar(keyNode) ? keyNode.value : keyNode);
+    const value = isScalar(valueNode) ? valueNode.value : valueNode;
+    // A problem about a value points at the value; a value left out points at its key.
+    const at = valueNode ?? keyNode;
     if (key === "propagation" || key === "maxRequest") {
-      const seconds = parseDuration(value as string);
-      if (seconds === undefined) problem(`${key}: expected a duration like 5s, got ${JSON.stringify(value)}`);
+      const seconds =
+        typeof value === "string" || typeof value === "number" ? parseDuration(value) : undefined;
+      if (seconds === undefined)
+        problem(at, `${key}: expected a duration like 5s, got ${describe(valueNode)}`);
       else config[key] = seconds;
     } else if (key === "kubeVersion") {
-      if (!/^v?1\.\d+$/.test(String(value)))
-        problem(`kubeVersion: expected a version like 1.31, got ${JSON.stringify(value)}`);
-      else config.kubeVersion = String(value);
-    } else if (key === "rules" && value && typeof value === "object") {
-      for (const [id, setting] of Object.entries(value)) {
-        if (setting === "off" || setting === "error" || setting === "warning" || setting === "info")
-          config.rules[id] = setting;
-        else problem(`rules.${id}: expected off, error, warning or info, got ${JSON.stringify(setting)}`);
+      // `kubeVersion: 1.30` is the float 1.3 to YAML: read the digits as written.
+      const written = isScalar(valueNode) ? String(valueNode.source ?? valueNode.value) : "";
+      if (!/^v?1\.\d+$/.test(written))
+        problem(at, `kubeVersion: expected a version like "1.31", got ${describe(valueNode)}`);
+      else config.kubeVersion = written.replace(/^v/, "");
+    } else if (key === "rules" || key === "dockerfiles") {
+      if (!isMap(valueNode)) {
+        problem(at, `${key}: expected a mapping, got ${describe(valueNode)}`);
+        continue;
       }
-    } else if (key === "dockerfiles" && value && typeof value === "object") {
-      for (const [container, file] of Object.entries(value)) config.dockerfiles[container] = String(file);
+      for (const pair of valueNode.items as Pair<Node, Node | null>[]) {
+        const id = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        const setting = isScalar(pair.value) ? pair.value.value : undefined;
+        if (key === "dockerfiles") {
+          if (typeof setting === "string" && setting !== "") config.dockerfiles[id] = setting;
+          else
+            problem(
+              pair.value ?? pair.key,
+              `dockerfiles.${id}: expected a path, got ${describe(pair.value)}`,
+            );
+        } else if (!RULE_IDS.has(id)) {
+          // A misspelt id would otherwise switch nothing off, silently.
+          problem(pair.key, `rules.${id}: no such rule (see docs/rules/ for the ids)`);
+        } else if (setting === "off" || setting === "error" || setting === "warning" || setting === "info") {
+          config.rules[id] = setting;
+        } else {
+          problem(
+            pair.value ?? pair.key,
+            `rules.${id}: expected off, error, warning or info, got ${describe(pair.value)}`,
+          );
+        }
+      }
     } else {
-      problem(`unknown key ${key} (known: propagation, maxRequest, kubeVersion, rules, dockerfiles)`);
+      problem(
+        keyNode,
+        `unknown key ${key} (known: propagation, maxRequest, kubeVersion, rules, dockerfiles)`,
+      );
     }
   }
   return { config, problems };
+}
+
+/** A YAML value as a problem message quotes it. */
+function describe(node: Node | null | undefined): string {
+  if (node === null || node === undefined) return "nothing";
+  if (isMap(node)) return "a mapping";
+  if (isSeq(node)) return "a list";
+  return isScalar(node) ? JSON.stringify(node.value) : "an alias";
 }
 
 export function assumptionsFrom(base: Assumptions, config: ConfigFile): Assumptions {

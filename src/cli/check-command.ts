@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import { failsAt } from "../check.js";
+import { type CheckResult, failsAt } from "../check.js";
 import { checkPaths } from "../index.js";
-import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
+import { DEFAULT_ASSUMPTIONS, type Problem } from "../model/types.js";
 import { FORMATTERS, type Format } from "../report/index.js";
 import type { Severity } from "../rules/types.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../sources/files.js";
@@ -30,7 +30,52 @@ export function addModelOptions(command: Command): Command {
     )
     .option("--dockerfile <container=path>", "link a Dockerfile to a container (repeatable)", keyValueOption)
     .option("--config <file>", "config file (default .fpm-graceful.yaml if present)")
-    .option("--max-file-size <size>", "refuse inputs larger than this", bytesOption, DEFAULT_MAX_FILE_BYTES);
+    .option(
+      "--max-file-size <size>",
+      `refuse inputs larger than this (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024}MiB)`,
+      bytesOption,
+    );
+}
+
+/**
+ * Colour only for text on a terminal: not with `--no-color`, not into a file, not when `NO_COLOR` is set
+ * to anything but the empty string (no-color.org).
+ */
+export function wantsColor(
+  format: Format,
+  opts: { color?: boolean; output?: string },
+  isTTY: boolean,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  return format === "text" && opts.color !== false && !opts.output && isTTY && !env.NO_COLOR;
+}
+
+/** Unreadable inputs, one line each on stderr, where a person sees them whatever the report's format. */
+export function reportProblems(problems: readonly Problem[]): void {
+  for (const p of problems)
+    process.stderr.write(`fpm-graceful: ${p.file}:${p.line}:${p.column}: ${p.message}\n`);
+}
+
+/** `-` with nobody piping into it would wait silently for a manifest: say so. */
+export function hintStdin(paths: readonly string[]): void {
+  if (paths.includes("-") && process.stdin.isTTY === true)
+    process.stderr.write("fpm-graceful: reading manifests from standard input (end with Ctrl-D)\n");
+}
+
+/** A path with nothing the tool reads (a typo'd directory, the wrong repository) passes silently otherwise. */
+export function reportNothingRead(paths: readonly string[], result: CheckResult): void {
+  if (result.workloads.length > 0 || result.problems.length > 0) return;
+  process.stderr.write(
+    `fpm-graceful: nothing to check in ${paths.join(" ")}: no Kubernetes workloads, Dockerfiles, php-fpm, php.ini or nginx configs\n`,
+  );
+}
+
+function describeWriteError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function checkCommand(): Command {
@@ -58,6 +103,7 @@ export function checkCommand(): Command {
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
     .option("--no-color", "no colours in text output");
   addModelOptions(command).action(async (paths: string[], opts) => {
+    hintStdin(paths);
     const outcome = await checkPaths(paths, {
       propagation: opts.propagation,
       maxRequest: opts.maxRequest,
@@ -67,15 +113,22 @@ export function checkCommand(): Command {
       maxFileBytes: opts.maxFileSize,
     });
     const format = opts.format as Format;
-    const color =
-      format === "text" &&
-      opts.color !== false &&
-      !opts.output &&
-      process.stdout.isTTY === true &&
-      !process.env.NO_COLOR;
+    const color = wantsColor(format, opts, process.stdout.isTTY === true, process.env);
     const rendered = FORMATTERS[format](outcome.result, color);
-    if (opts.output) await writeFileAtomic(opts.output, rendered);
-    else process.stdout.write(rendered);
+    if (opts.output) {
+      try {
+        await writeFileAtomic(opts.output, rendered);
+      } catch (error) {
+        process.stderr.write(`fpm-graceful: cannot write ${opts.output}: ${describeWriteError(error)}\n`);
+        process.exitCode = EXIT.usage;
+        return;
+      }
+    } else {
+      process.stdout.write(rendered);
+    }
+    // Text on stdout shows unreadable inputs; a report in a file or for a machine would hide why we exit 2.
+    if (opts.output || format !== "text") reportProblems(outcome.result.problems);
+    reportNothingRead(paths, outcome.result);
     const failOn = opts.failOn as Severity | "none";
     process.exitCode =
       outcome.result.problems.length > 0

@@ -1,12 +1,13 @@
 import { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { checkSources, failsAt } from "../check.js";
-import { applyEdits, collectEdits } from "../fix/engine.js";
+import { failsAt } from "../check.js";
+import { collectEdits } from "../fix/engine.js";
 import { strategicMergePatch } from "../fix/patch.js";
+import { fixSources } from "../fix/run.js";
 import type { ManifestEdit } from "../fix/types.js";
 import { checkPaths } from "../index.js";
 import { buildModel } from "../model/build.js";
-import { decodeSource, type SourceFile } from "../sources/files.js";
+import type { SourceFile } from "../sources/files.js";
 import { writeFileAtomic } from "../write.js";
 import { addModelOptions, EXIT } from "./check-command.js";
 
@@ -40,26 +41,14 @@ export function fixCommand(): Command {
       err(`problem ${p.file}:${p.line}:${p.column} ${p.message} (left untouched)`);
     const problemFiles = new Set(result.problems.map((p) => p.file));
     const fixable = result.findings.filter((f) => f.autofix && !problemFiles.has(f.file));
-    const manual = result.findings.filter((f) => !f.autofix && f.severity !== "info");
-    const edits = collectEdits(fixable).filter((e) => !problemFiles.has(e.file));
-    const stdinEdits = edits.filter((e) => e.file === "<stdin>");
-    const texts = new Map(files.filter((f) => f.path !== "<stdin>").map((f) => [f.path, f.text]));
-    const { changes, failures } = applyEdits(
-      texts,
-      edits.filter((e) => e.file !== "<stdin>"),
+    const stdinEdits = collectEdits(fixable).filter((e) => e.file === "<stdin>");
+    const run = fixSources(
+      files.filter((f) => f.path !== "<stdin>" && !problemFiles.has(f.path)),
+      checkOptions,
     );
-    // Check the changed files again: a change that leaves a file unreadable is never written.
-    const changedFiles: SourceFile[] = files.map((f) => {
-      const change = changes.find((c) => c.file === f.path);
-      return change
-        ? ((decodeSource(f.path, Buffer.from(change.after), f.kind, true) as SourceFile) ?? f)
-        : f;
-    });
-    const after = checkSources(changedFiles, checkOptions);
-    const broken = new Set(after.problems.map((p) => p.file));
-    for (const file of broken)
-      failures.push({ file, message: "the fixed file would not read back: left unchanged" });
-    const writable = changes.filter((c) => !broken.has(c.file));
+    const { failures, after } = run;
+    const writable = run.changes;
+    const manual = after.findings.filter((f) => !f.autofix && f.severity !== "info");
 
     if (opts.dryRun) {
       for (const f of fixable) out(`${f.file}:${f.line}:${f.column} ${f.rule}: ${f.autofix?.description}`);

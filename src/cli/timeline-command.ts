@@ -2,7 +2,7 @@ import { Command } from "commander";
 import pc from "picocolors";
 import { checkPaths } from "../index.js";
 import { formatTimeline } from "../report/text.js";
-import { addModelOptions, EXIT } from "./check-command.js";
+import { addModelOptions, EXIT, hintStdin, reportNothingRead, reportProblems } from "./check-command.js";
 
 export function timelineCommand(): Command {
   const command = new Command("timeline")
@@ -10,6 +10,7 @@ export function timelineCommand(): Command {
     .argument("[paths...]", "files or directories to read; - reads manifests from stdin", ["."])
     .option("--no-color", "no colours");
   addModelOptions(command).action(async (paths: string[], opts) => {
+    hintStdin(paths);
     const { result } = await checkPaths(paths, {
       propagation: opts.propagation,
       maxRequest: opts.maxRequest,
@@ -19,8 +20,8 @@ export function timelineCommand(): Command {
       maxFileBytes: opts.maxFileSize,
     });
     const c = pc.createColors(opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR);
-    for (const p of result.problems)
-      process.stderr.write(`problem ${p.file}:${p.line}:${p.column} ${p.message}\n`);
+    reportProblems(result.problems);
+    reportNothingRead(paths, result);
     for (const w of result.workloads) {
       process.stdout.write(`${c.bold(w.id)}\n${formatTimeline(w.timeline, c).join("\n")}\n\n`);
     }

@@ -1,5 +1,5 @@
 import type { Finding } from "../rules/types.js";
-import type { Edit, ManifestEdit, TextEdit } from "./types.js";
+import type { AppendDocumentEdit, Edit, ManifestEdit, TextEdit } from "./types.js";
 import { appendDocument, applyManifestEdits, EditError } from "./yaml-text.js";
 
 /** The edits of every fixable finding, each once (rules that agree on a value write the same edit). */
@@ -46,12 +46,17 @@ export function applyEdits(
       continue;
     }
     try {
-      let after = applyManifestEdits(
-        before,
-        fileEdits.filter((e): e is ManifestEdit => e.kind === "manifest"),
-      );
-      for (const edit of fileEdits)
-        if (edit.kind === "append-document") after = appendDocument(after, edit.value);
+      const manifestEdits = fileEdits.filter((e): e is ManifestEdit => e.kind === "manifest");
+      const appended = fileEdits.filter((e): e is AppendDocumentEdit => e.kind === "append-document");
+      const json = /\.json$/i.test(file);
+      let after = withLineEndings(before, (lf) => {
+        let text = applyManifestEdits(lf, manifestEdits, json ? "json" : "yaml");
+        if (json) text = appendToJsonList(text, appended);
+        else for (const edit of appended) text = appendDocument(text, edit.value);
+        return text;
+      });
+      // A JSON manifest must stay JSON, not merely YAML.
+      if (json) JSON.parse(after);
       after = applyTextEdits(
         after,
         fileEdits.filter((e): e is TextEdit => e.kind === "text"),
@@ -77,4 +82,30 @@ export function applyTextEdits(text: string, edits: TextEdit[]): string {
     lines.splice(edit.line - 1, edit.deleteLines, ...edit.insertLines);
   }
   return lines.join(eol) + (trailing !== undefined ? eol : "");
+}
+
+/** YAML edits work on LF text; a CRLF file is converted for them and back, so its line endings stay. */
+function withLineEndings(text: string, edit: (lf: string) => string): string {
+  if (!text.includes("\r\n")) return edit(text);
+  return edit(text.replace(/\r\n/g, "\n")).replace(/\n/g, "\r\n");
+}
+
+/** New objects join a JSON `List`'s items (a JSON file holds one document). */
+function appendToJsonList(text: string, appended: AppendDocumentEdit[]): string {
+  if (appended.length === 0) return text;
+  const value = JSON.parse(text) as { kind?: string; items?: unknown[] };
+  if (value.kind !== "List" || !Array.isArray(value.items)) {
+    throw new EditError("cannot add an object to a JSON file that is not a List");
+  }
+  const edits = appended.map(
+    (a): ManifestEdit => ({
+      kind: "manifest",
+      file: a.file,
+      documentIndex: 0,
+      path: ["items"],
+      op: "append",
+      value: a.value,
+    }),
+  );
+  return applyManifestEdits(text, edits, "json");
 }

@@ -25,9 +25,12 @@ export class EditError extends Error {}
  *     path: ["spec", "replicas"], op: "set", value: 3 }]);
  *   // "spec:\n  replicas: 3 # one\n"
  */
-export function applyManifestEdits(text: string, edits: ManifestEdit[]): string {
+/** `json` keeps a JSON manifest JSON: flow values are written as JSON, which is also valid YAML. */
+export type EditStyle = "yaml" | "json";
+
+export function applyManifestEdits(text: string, edits: ManifestEdit[], style: EditStyle = "yaml"): string {
   let current = text;
-  for (const edit of edits) current = applyOne(current, edit);
+  for (const edit of edits) current = applyOne(current, edit, style);
   return current;
 }
 
@@ -38,7 +41,7 @@ function parse(text: string): Document.Parsed[] {
   return docs as Document.Parsed[];
 }
 
-function applyOne(text: string, edit: ManifestEdit): string {
+function applyOne(text: string, edit: ManifestEdit, style: EditStyle): string {
   const doc = parse(text)[edit.documentIndex];
   if (!doc) throw new EditError(`no document ${edit.documentIndex}`);
   if (doc.errors.length > 0) throw new EditError(`document ${edit.documentIndex} does not parse`);
@@ -64,16 +67,16 @@ function applyOne(text: string, edit: ManifestEdit): string {
   let result: string;
   if (edit.op === "append" && missing.length === 0) {
     if (!isSeq(node)) throw new EditError(`${edit.path.join(".")} is not a list`);
-    result = appendToSeq(text, node, edit.value);
+    result = appendToSeq(style, text, node, edit.value);
   } else {
     const value = edit.op === "append" ? [edit.value] : edit.value;
     const nested = missing.reduceRight<unknown>((inner, key) => ({ [String(key)]: inner }), value);
     if (missing.length === 0) {
-      result = replaceNode(text, node as YamlNode, parentMap, value);
+      result = replaceNode(style, text, node as YamlNode, parentMap, value);
     } else if (isMap(node)) {
-      result = insertIntoMap(text, node, nested as Record<string, unknown>);
+      result = insertIntoMap(style, text, node, nested as Record<string, unknown>);
     } else if (node === null || node === undefined || (isScalar(node) && node.value === null)) {
-      result = replaceNode(text, node as YamlNode, parentMap, nested);
+      result = replaceNode(style, text, node as YamlNode, parentMap, nested);
     } else {
       throw new EditError(`${edit.path.slice(0, depth).join(".")} is not a mapping`);
     }
@@ -108,7 +111,8 @@ function literal(value: string, indent: number): string {
   return `${indicator}\n${body.join("\n")}`;
 }
 
-function flow(value: unknown): string {
+function flow(style: EditStyle, value: unknown): string {
+  if (style === "json") return JSON.stringify(value);
   return stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).replace(
     /\n$/,
     "",
@@ -123,6 +127,7 @@ function commentsIn(text: string): string[] {
 }
 
 function replaceNode(
+  style: EditStyle,
   text: string,
   node: YamlNode | null | undefined,
   parent: YamlNode | undefined,
@@ -138,7 +143,7 @@ function replaceNode(
     const rendered =
       typeof value === "object" && value !== null
         ? `\n${" ".repeat(indent)}${block(value, indent)}`
-        : ` ${flow(value)}`;
+        : ` ${flow(style, value)}`;
     return text.slice(0, colon + 1) + rendered + text.slice(colon + 1).replace(/^[ \t]*(null|~)?/, "");
   }
   const [start, end] = node.range;
@@ -152,7 +157,7 @@ function replaceNode(
       return text.slice(0, start) + prefix + block(value, column) + tail + text.slice(end);
     }
     // A scalar or flow value is replaced in place by flow YAML, so the line structure stays.
-    return text.slice(0, start) + flow(value) + text.slice(end);
+    return text.slice(0, start) + flow(style, value) + text.slice(end);
   }
   if (typeof value === "string" && value.includes("\n")) {
     const keyIndent =
@@ -162,15 +167,28 @@ function replaceNode(
     const tail = text[end - 1] === "\n" ? "\n" : "";
     return text.slice(0, start) + literal(value, keyIndent + 2) + tail + text.slice(end);
   }
-  return text.slice(0, start) + flow(value) + text.slice(end);
+  return text.slice(0, start) + flow(style, value) + text.slice(end);
 }
 
-function insertIntoMap(text: string, map: YamlNode, entries: Record<string, unknown>): string {
+function insertIntoMap(
+  style: EditStyle,
+  text: string,
+  map: YamlNode,
+  entries: Record<string, unknown>,
+): string {
   if (!map.range) throw new EditError("mapping has no position");
   const [start, end] = map.range;
   if ((map as { flow?: boolean }).flow) {
     const close = text.lastIndexOf("}", end);
-    const inner = flow(entries).replace(/^\{\s*|\s*\}$/g, "");
+    const multiLine = isMap(map) && map.items.length > 0 && text.slice(start, close).includes("\n");
+    if (multiLine) {
+      const indent = columnOf(text, (map.items[0]?.key as YamlNode).range?.[0] ?? start);
+      const rendered = Object.entries(entries).map(
+        ([k, v]) => `${flow(style, k)}: ${pretty(style, v, indent)}`,
+      );
+      return insertBeforeClose(text, close, rendered, indent);
+    }
+    const inner = flow(style, entries).replace(/^\{\s*|\s*\}$/g, "");
     const empty = isMap(map) && map.items.length === 0;
     const before = text.slice(0, close);
     const padding = before.match(/\s*$/)?.[0] ?? "";
@@ -185,13 +203,18 @@ function insertIntoMap(text: string, map: YamlNode, entries: Record<string, unkn
     : text.slice(0, at) + lines + text.slice(at);
 }
 
-function appendToSeq(text: string, seq: YamlNode, item: unknown): string {
+function appendToSeq(style: EditStyle, text: string, seq: YamlNode, item: unknown): string {
   if (!seq.range) throw new EditError("list has no position");
   const [start, end] = seq.range;
   if ((seq as { flow?: boolean }).flow) {
     const close = text.lastIndexOf("]", end);
+    const items = isSeq(seq) ? seq.items : [];
+    if (items.length > 0 && text.slice(start, close).includes("\n")) {
+      const indent = columnOf(text, (items[0] as YamlNode).range?.[0] ?? start);
+      return insertBeforeClose(text, close, [pretty(style, item, indent)], indent);
+    }
     const empty = isSeq(seq) && seq.items.length === 0;
-    return `${text.slice(0, close).replace(/\s*$/, "")}${empty ? "" : ", "}${flow(item)}${text.slice(close)}`;
+    return `${text.slice(0, close).replace(/\s*$/, "")}${empty ? "" : ", "}${flow(style, item)}${text.slice(close)}`;
   }
   const indent = columnOf(text, start);
   const at = text[end - 1] === "\n" ? end : lineEnd(text, end);
@@ -199,6 +222,23 @@ function appendToSeq(text: string, seq: YamlNode, item: unknown): string {
   return at >= text.length && !text.endsWith("\n")
     ? `${text}\n${lines}`
     : text.slice(0, at) + lines + text.slice(at);
+}
+
+/** A multi-line flow value (JSON as people write it): each new entry on its own line, at the items' indentation. */
+function pretty(style: EditStyle, value: unknown, indent: number): string {
+  const text = style === "json" ? JSON.stringify(value, null, 2) : flow(style, value);
+  return text
+    .split("\n")
+    .map((line, i) => (i === 0 ? line : " ".repeat(indent) + line))
+    .join("\n");
+}
+
+function insertBeforeClose(text: string, close: number, entries: string[], indent: number): string {
+  const before = text.slice(0, close);
+  const last = before.trimEnd();
+  const padding = before.slice(last.length);
+  const added = entries.map((e) => `,\n${" ".repeat(indent)}${e}`).join("");
+  return `${last}${added}${padding}${text.slice(close)}`;
 }
 
 /** The offset just after the newline ending the line that holds `offset - 1`. */

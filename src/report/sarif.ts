@@ -1,4 +1,4 @@
-import { relative, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import type { CheckResult } from "../check.js";
 import { RULES } from "../rules/registry.js";
 import type { Severity } from "../rules/types.js";
@@ -13,8 +13,25 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
 /** A path as a SARIF artifact URI: relative to the working directory, forward slashes (GitHub code scanning). */
 function artifactUri(file: string): string {
   if (file === "<stdin>") return "stdin";
-  const rel = file.startsWith("/") ? relative(process.cwd(), file) : file;
+  // `./k8s/app.yaml` and `k8s//app.yaml` are the same artifact as `k8s/app.yaml`: code scanning matches
+  // URIs to the repository's files textually.
+  const rel = relative(process.cwd(), resolve(file)) || ".";
   return rel.split(sep).map(encodeURIComponent).join("/");
+}
+
+/**
+ * Code scanning tracks an alert across commits by its fingerprint, so it must not move with line numbers
+ * and must differ between two results: a rule fires once per workload, container and file, and a second
+ * result with the same identity (two lines of one file) gets an ordinal.
+ */
+function fingerprints(result: CheckResult): string[] {
+  const seen = new Map<string, number>();
+  return result.findings.map((f) => {
+    const identity = `${f.rule}:${f.workload}:${f.container ?? ""}:${artifactUri(f.file)}`;
+    const count = (seen.get(identity) ?? 0) + 1;
+    seen.set(identity, count);
+    return count === 1 ? identity : `${identity}:${count}`;
+  });
 }
 
 /**
@@ -23,6 +40,7 @@ function artifactUri(file: string): string {
  */
 export function formatSarif(result: CheckResult): string {
   const ruleIndex = new Map(RULES.map((r, i) => [r.meta.id, i]));
+  const fingerprintOf = fingerprints(result);
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -57,13 +75,13 @@ export function formatSarif(result: CheckResult): string {
             })),
           },
         ],
-        results: result.findings.map((f) => ({
+        results: result.findings.map((f, i) => ({
           ruleId: f.rule,
           ...(ruleIndex.has(f.rule) ? { ruleIndex: ruleIndex.get(f.rule) } : {}),
           level: LEVEL[f.severity],
           message: { text: `${f.message} Fix: ${f.fix}` },
           locations: [location(f.file, f.line, f.column, f.endLine, f.endColumn)],
-          partialFingerprints: { "fpmGraceful/v1": `${f.rule}:${f.workload}:${f.container ?? ""}` },
+          partialFingerprints: { "fpmGraceful/v1": fingerprintOf[i] },
           properties: {
             workload: f.workload,
             ...(f.container ? { container: f.container } : {}),

@@ -1,0 +1,165 @@
+/**
+ * A rule tester in the manner of ESLint's RuleTester: each rule is run over `valid` inputs, which must
+ * produce no finding of that rule, and `invalid` inputs, which must produce exactly the listed findings
+ * of that rule, each at its exact line and column. An invalid case that lists no finding is refused: a
+ * test that cannot fail proves nothing.
+ *
+ * @example
+ *   ruleTester("pid1-wrapper", {
+ *     valid: [{ name: "exec form", files: { "Dockerfile": 'FROM php:8.2-fpm\nCMD ["php-fpm"]\n' } }],
+ *     invalid: [{ name: "shell form", files: { … }, findings: [{ line: 2, column: 5, severity: "error", message: "PID 1" }] }],
+ *   });
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type CheckResult, checkSources } from "../../src/check.js";
+import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
+import { RULES } from "../../src/rules/registry.js";
+import type { Finding, Severity } from "../../src/rules/types.js";
+import { decodeSource, kindFromName, type SourceFile } from "../../src/sources/files.js";
+
+/** Input files by path, as inline text: `{ "app.yaml": "…", "Dockerfile": "…" }`. */
+export type Files = Record<string, string>;
+
+export interface ValidCase {
+  name: string;
+  files: Files;
+  assumptions?: Partial<Assumptions>;
+  ruleSettings?: Record<string, Severity | "off">;
+  dockerfiles?: Record<string, string>;
+}
+
+export interface ExpectedFinding {
+  /** Defaults to the only file of the case, or the first one. */
+  file?: string;
+  line: number;
+  column: number;
+  severity: Severity;
+  /** A substring of the rendered message. */
+  message: string;
+  container?: string;
+  workload?: string;
+  helmSource?: string;
+  /** A substring of the rendered fix. */
+  fix?: string;
+}
+
+export interface InvalidCase extends ValidCase {
+  findings: ExpectedFinding[];
+}
+
+/** Turns inline texts into source files, deciding each kind by name and content as `check` does. */
+export function sourceFiles(files: Files): SourceFile[] {
+  return Object.entries(files).map(([path, text]) => {
+    const decoded = decodeSource(path, Buffer.from(text, "utf8"), kindFromName(path), true);
+    if (decoded === undefined || "code" in decoded) {
+      throw new Error(`test input ${path} is not a source file: ${decoded?.message ?? "skipped"}`);
+    }
+    return decoded;
+  });
+}
+
+/** Runs `checkSources` over inline files with the default assumptions, overridden per case. */
+export function runCheck(testCase: ValidCase): CheckResult {
+  return checkSources(sourceFiles(testCase.files), {
+    assumptions: { ...DEFAULT_ASSUMPTIONS, ...testCase.assumptions },
+    ...(testCase.ruleSettings ? { ruleSettings: testCase.ruleSettings } : {}),
+    ...(testCase.dockerfiles ? { dockerfiles: testCase.dockerfiles } : {}),
+  });
+}
+
+function describe(finding: Finding): string {
+  return `${finding.file}:${finding.line}:${finding.column} ${finding.severity} ${finding.message}`;
+}
+
+/** The finding's line of its input with a caret under its column, so a wrong position shows at a glance. */
+function excerpt(files: Files, finding: Finding): string {
+  const line = files[finding.file]?.split("\n")[finding.line - 1];
+  return line === undefined ? "" : `\n  ${line}\n  ${" ".repeat(Math.max(0, finding.column - 1))}^`;
+}
+
+/** Registers one test per case for the rule `ruleId`. */
+export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  const rule = RULES.find((r) => r.meta.id === ruleId);
+  test(`${ruleId}: is a registered rule with valid and invalid cases`, () => {
+    assert.ok(rule, `no rule ${ruleId} in the registry`);
+    assert.ok(cases.valid.length > 0, "at least one valid case");
+    assert.ok(cases.invalid.length > 0, "at least one invalid case");
+  });
+  for (const testCase of cases.valid) {
+    test(`${ruleId} valid: ${testCase.name}`, () => {
+      const result = runCheck(testCase);
+      assert.deepEqual(result.problems, [], "the input parses without problems");
+      const found = result.findings.filter((f) => f.rule === ruleId);
+      assert.deepEqual(found.map(describe), [], `${ruleId} must not fire`);
+    });
+  }
+  for (const testCase of cases.invalid) {
+    test(`${ruleId} invalid: ${testCase.name}`, () => {
+      assert.ok(
+        testCase.findings.length > 0,
+        `invalid case "${testCase.name}" expects no finding: it could never fail; list the findings it must produce`,
+      );
+      const result = runCheck(testCase);
+      assert.deepEqual(result.problems, [], "the input parses without problems");
+      const found = result.findings.filter((f) => f.rule === ruleId);
+      const defaultFile = Object.keys(testCase.files)[0];
+      assert.equal(
+        found.length,
+        testCase.findings.length,
+        `expected ${testCase.findings.length} finding(s) of ${ruleId}, got:\n${found.map(describe).join("\n")}`,
+      );
+      testCase.findings.forEach((expected, i) => {
+        const actual = found[i] as Finding;
+        const where = `finding ${i + 1} (${describe(actual)})${excerpt(testCase.files, actual)}\n`;
+        assert.equal(actual.file, expected.file ?? defaultFile, `${where}: file`);
+        assert.deepEqual(
+          [actual.line, actual.column],
+          [expected.line, expected.column],
+          `${where}: line:column`,
+        );
+        assert.equal(actual.severity, expected.severity, `${where}: severity`);
+        assert.ok(actual.message.includes(expected.message), `${where}: message has "${expected.message}"`);
+        assert.doesNotMatch(actual.message, /\{\{\w+\}\}/, `${where}: every placeholder is filled`);
+        assert.ok(actual.fix.length > 0, `${where}: has a fix`);
+        assert.doesNotMatch(actual.fix, /\{\{\w+\}\}/, `${where}: every fix placeholder is filled`);
+        if (expected.fix !== undefined)
+          assert.ok(actual.fix.includes(expected.fix), `${where}: fix has "${expected.fix}"`);
+        if (expected.container !== undefined)
+          assert.equal(actual.container, expected.container, `${where}: container`);
+        if (expected.workload !== undefined)
+          assert.equal(actual.workload, expected.workload, `${where}: workload`);
+        if (expected.helmSource !== undefined)
+          assert.equal(actual.helmSource, expected.helmSource, `${where}: helmSource`);
+      });
+    });
+  }
+}
+
+/**
+ * Strips the first newline and the common indentation of a template literal, so a fixture's line 1 is
+ * the line after the opening backtick and its columns are those of the file.
+ */
+export function dedent(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ""), "");
+  const lines = raw
+    .replace(/^\n/, "")
+    .replace(/\n[ \t]*$/, "\n")
+    .split("\n");
+  const indent = Math.min(
+    ...lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length),
+  );
+  return lines.map((l) => l.slice(indent)).join("\n");
+}
+
+/** A PodDisruptionBudget selecting `app: <app>` in namespace `default`, so `noBudget` stays quiet. */
+export function budget(app: string): string {
+  return dedent`
+    apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata: {name: ${app}}
+    spec:
+      maxUnavailable: 1
+      selector: {matchLabels: {app: ${app}}}
+  `;
+}

@@ -1,0 +1,71 @@
+import { dedent, ruleTester } from "./harness.js";
+
+const FPM_CONF = "[global]\nprocess_control_timeout = 30s\n";
+
+const fpm = (image: string, script: string) => dedent`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: app}
+  spec:
+    template:
+      spec:
+        containers:
+          - name: php-fpm
+            image: ${image}
+            lifecycle:
+              preStop:
+                exec:
+                  command: ["sh", "-c", "${script}"]
+`;
+
+ruleTester("prestop-kill-overridden", {
+  valid: [
+    {
+      name: "official alpine image: its stop signal is SIGQUIT, and a second SIGQUIT is ignored",
+      files: {
+        "app.yaml": fpm("php:8.2-fpm-alpine", "sleep 10 && kill -SIGQUIT 1"),
+        "php-fpm.d/zz.conf": FPM_CONF,
+      },
+    },
+    {
+      name: "custom image, preStop only sleeps (the stop signal does the work)",
+      files: {
+        "app.yaml": fpm("registry.example.com/shop/app:1.4-alpine", "sleep 10"),
+        "php-fpm.d/zz.conf": FPM_CONF,
+      },
+    },
+    {
+      name: "dash rejects the kill, so there is no SIGQUIT to override (prestop-kill-syntax reports it)",
+      files: { "app.yaml": fpm("php:8.2-fpm", "sleep 10 && kill -SIGQUIT 1"), "php-fpm.d/zz.conf": FPM_CONF },
+    },
+  ],
+  invalid: [
+    {
+      name: "busybox image without STOPSIGNAL: the kill works, then SIGTERM follows at once",
+      files: {
+        "app.yaml": fpm("registry.example.com/shop/app:1.4-alpine", "sleep 10 && kill -SIGQUIT 1"),
+        "php-fpm.d/zz.conf": FPM_CONF,
+      },
+      findings: [
+        {
+          line: 13,
+          column: 39,
+          severity: "error",
+          message: "preStop sends SIGQUIT at 10s, then the stop signal SIGTERM arrives at 10s",
+          container: "php-fpm",
+        },
+      ],
+    },
+    {
+      name: "`kill -QUIT 1` on a custom Debian image with STOPSIGNAL SIGTERM",
+      files: {
+        "app.yaml": fpm("registry.example.com/shop/app:1.4", "sleep 10; kill -QUIT 1"),
+        "php-fpm.d/zz.conf": FPM_CONF,
+        "app/Dockerfile": "FROM php:8.2-fpm\nSTOPSIGNAL SIGTERM\n",
+      },
+      findings: [
+        { line: 13, column: 39, severity: "error", message: "the stop signal SIGTERM arrives at 10s" },
+      ],
+    },
+  ],
+});
