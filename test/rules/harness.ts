@@ -87,53 +87,58 @@ export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid:
     assert.ok(cases.invalid.length > 0, "at least one invalid case");
   });
   for (const testCase of cases.valid) {
-    test(`${ruleId} valid: ${testCase.name}`, () => {
-      const result = runCheck(testCase);
-      assert.deepEqual(result.problems, [], "the input parses without problems");
-      const found = result.findings.filter((f) => f.rule === ruleId);
-      assert.deepEqual(found.map(describe), [], `${ruleId} must not fire`);
-    });
+    test(`${ruleId} valid: ${testCase.name}`, () => assertValid(ruleId, testCase));
   }
   for (const testCase of cases.invalid) {
-    test(`${ruleId} invalid: ${testCase.name}`, () => {
-      assert.ok(
-        testCase.findings.length > 0,
-        `invalid case "${testCase.name}" expects no finding: it could never fail; list the findings it must produce`,
-      );
-      const result = runCheck(testCase);
-      assert.deepEqual(result.problems, [], "the input parses without problems");
-      const found = result.findings.filter((f) => f.rule === ruleId);
-      const defaultFile = Object.keys(testCase.files)[0];
-      assert.equal(
-        found.length,
-        testCase.findings.length,
-        `expected ${testCase.findings.length} finding(s) of ${ruleId}, got:\n${found.map(describe).join("\n")}`,
-      );
-      testCase.findings.forEach((expected, i) => {
-        const actual = found[i] as Finding;
-        const where = `finding ${i + 1} (${describe(actual)})${excerpt(testCase.files, actual)}\n`;
-        assert.equal(actual.file, expected.file ?? defaultFile, `${where}: file`);
-        assert.deepEqual(
-          [actual.line, actual.column],
-          [expected.line, expected.column],
-          `${where}: line:column`,
-        );
-        assert.equal(actual.severity, expected.severity, `${where}: severity`);
-        assert.ok(actual.message.includes(expected.message), `${where}: message has "${expected.message}"`);
-        assert.doesNotMatch(actual.message, /\{\{\w+\}\}/, `${where}: every placeholder is filled`);
-        assert.ok(actual.fix.length > 0, `${where}: has a fix`);
-        assert.doesNotMatch(actual.fix, /\{\{\w+\}\}/, `${where}: every fix placeholder is filled`);
-        if (expected.fix !== undefined)
-          assert.ok(actual.fix.includes(expected.fix), `${where}: fix has "${expected.fix}"`);
-        if (expected.container !== undefined)
-          assert.equal(actual.container, expected.container, `${where}: container`);
-        if (expected.workload !== undefined)
-          assert.equal(actual.workload, expected.workload, `${where}: workload`);
-        if (expected.helmSource !== undefined)
-          assert.equal(actual.helmSource, expected.helmSource, `${where}: helmSource`);
-      });
-    });
+    test(`${ruleId} invalid: ${testCase.name}`, () => assertInvalid(ruleId, testCase));
   }
+}
+
+/** Fails unless the case parses cleanly and produces no finding of the rule. */
+export function assertValid(ruleId: string, testCase: ValidCase): void {
+  const result = runCheck(testCase);
+  assert.deepEqual(result.problems, [], "the input parses without problems");
+  const found = result.findings.filter((f) => f.rule === ruleId);
+  assert.deepEqual(found.map(describe), [], `${ruleId} must not fire`);
+}
+
+/**
+ * Fails unless the case produces exactly its listed findings of the rule, in order, at their line and
+ * column; refuses a case that lists none (it could never fail).
+ */
+export function assertInvalid(ruleId: string, testCase: InvalidCase): void {
+  assert.ok(
+    testCase.findings.length > 0,
+    `invalid case "${testCase.name}" expects no finding: it could never fail; list the findings it must produce`,
+  );
+  const result = runCheck(testCase);
+  assert.deepEqual(result.problems, [], "the input parses without problems");
+  const found = result.findings.filter((f) => f.rule === ruleId);
+  const defaultFile = Object.keys(testCase.files)[0];
+  assert.equal(
+    found.length,
+    testCase.findings.length,
+    `expected ${testCase.findings.length} finding(s) of ${ruleId}, got:\n${found.map(describe).join("\n")}`,
+  );
+  testCase.findings.forEach((expected, i) => {
+    const actual = found[i] as Finding;
+    const where = `finding ${i + 1} (${describe(actual)})${excerpt(testCase.files, actual)}\n`;
+    assert.equal(actual.file, expected.file ?? defaultFile, `${where}: file`);
+    assert.deepEqual([actual.line, actual.column], [expected.line, expected.column], `${where}: line:column`);
+    assert.equal(actual.severity, expected.severity, `${where}: severity`);
+    assert.ok(actual.message.includes(expected.message), `${where}: message has "${expected.message}"`);
+    assert.doesNotMatch(actual.message, /\{\{\w+\}\}/, `${where}: every placeholder is filled`);
+    assert.ok(actual.fix.length > 0, `${where}: has a fix`);
+    assert.doesNotMatch(actual.fix, /\{\{\w+\}\}/, `${where}: every fix placeholder is filled`);
+    if (expected.fix !== undefined)
+      assert.ok(actual.fix.includes(expected.fix), `${where}: fix has "${expected.fix}"`);
+    if (expected.container !== undefined)
+      assert.equal(actual.container, expected.container, `${where}: container`);
+    if (expected.workload !== undefined)
+      assert.equal(actual.workload, expected.workload, `${where}: workload`);
+    if (expected.helmSource !== undefined)
+      assert.equal(actual.helmSource, expected.helmSource, `${where}: helmSource`);
+  });
 }
 
 /**
