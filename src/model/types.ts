@@ -86,6 +86,8 @@ export interface ExecKill {
   rejectedBy: ImageShell[];
   /** Column offset of the kill inside the script text (0-based), to point findings at it. */
   offset: number;
+  /** Where the kill is written, when the script is a one-line string in the manifest. */
+  loc?: SourceLocation;
 }
 
 /** How the container's PID 1 is started: whether signals sent to PID 1 reach php-fpm or nginx. */

@@ -152,7 +152,16 @@ function readPreStop(view: YamlView | undefined): PreStopHook | undefined {
     const { script } = execScript(command);
     // Point at the script itself (the third item of `sh -c`), where a kill or sleep is written.
     const scriptView = commandView?.items().at(command.length >= 3 ? 2 : 0) ?? commandView ?? exec;
-    return { kind: "exec", command, script, loc: scriptView.loc(), analysis: analyseExecHook(script) };
+    const loc = scriptView.loc();
+    const analysis = analyseExecHook(script);
+    // In a one-line string, a kill's offset in the script is its column (after an opening quote).
+    const node = scriptView.node as { type?: string } | null | undefined;
+    const quoted = node?.type === "QUOTE_DOUBLE" || node?.type === "QUOTE_SINGLE";
+    if (command.length >= 3 && (quoted || node?.type === "PLAIN") && !script.includes("\n")) {
+      for (const kill of analysis.kills)
+        kill.loc = { ...loc, column: loc.column + (quoted ? 1 : 0) + kill.offset };
+    }
+    return { kind: "exec", command, script, loc, analysis };
   }
   const http = view.get("httpGet");
   if (http) {

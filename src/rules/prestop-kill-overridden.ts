@@ -29,7 +29,11 @@ export const rule: Rule = {
         messageId: "default",
         container,
         fix: combine(preStopSleepFix(context.workload, container, context.targets), stopSignalFix(container)),
-        loc: preStopLoc(container),
+        // Point at the kill that sends the SIGQUIT the stop signal then overrides.
+        loc:
+          (container.preStop?.kind === "exec"
+            ? container.preStop.analysis.kills.find((k) => k.signal === "SIGQUIT")?.loc
+            : undefined) ?? preStopLoc(container),
         data: { quitAt: fmt(quit?.at ?? 0), signal: override?.signal ?? "SIGTERM", at: fmt(window.from) },
       });
     }

@@ -43,7 +43,7 @@ export const rule: Rule = {
             stopSignal(container, context.assumptions.kubeVersion).value === "SIGQUIT"
               ? preStopSleepFix(context.workload, container, context.targets)
               : undefined,
-          loc: hook.loc,
+          loc: kill.loc ?? hook.loc,
           severity: messageId === "rejected" ? "error" : "warning",
           data: { spelling: kill.spelling, shell, basis },
         });

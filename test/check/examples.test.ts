@@ -11,7 +11,7 @@ test("seed example: the php.ini line is ignored and dash rejects `kill -SIGQUIT`
   assert.deepEqual([ignored.file, ignored.line, ignored.column], ["examples/seed/Dockerfile", 4, 11]);
   const syntax = fpm.find((f) => f.rule === "prestop-kill-syntax");
   assert.ok(syntax, "prestop-kill-syntax fires");
-  assert.deepEqual([syntax.file, syntax.line, syntax.column], ["examples/seed/deployment.yaml", 30, 39]);
+  assert.deepEqual([syntax.file, syntax.line, syntax.column], ["examples/seed/deployment.yaml", 30, 52]);
 });
 
 test("seed example: the timeline says requests still running when the preStop ends are killed", async () => {

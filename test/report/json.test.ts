@@ -27,7 +27,7 @@ test("json: the documented contract: findings, problems, workloads with their ti
   ]);
   assert.deepEqual(
     [syntax.severity, syntax.file, syntax.line, syntax.column, syntax.workload, syntax.container],
-    ["error", "examples/seed/deployment.yaml", 30, 39, "Deployment/shop/app-fpm", "php-fpm"],
+    ["error", "examples/seed/deployment.yaml", 30, 52, "Deployment/shop/app-fpm", "php-fpm"],
   );
   for (const f of parsed.findings) {
     assert.ok(["error", "warning", "info"].includes(f.severity));

@@ -12,7 +12,7 @@ test("text: findings are grouped under their workload, each with file:line:colum
   const fpmAt = out.indexOf("Deployment/shop/app-fpm  examples/seed/deployment.yaml:6");
   const nginxAt = out.indexOf("Deployment/shop/app-nginx  examples/seed/deployment.yaml:47");
   assert.ok(fpmAt >= 0 && nginxAt > fpmAt, "one heading a workload, in order");
-  const syntaxAt = out.indexOf("examples/seed/deployment.yaml:30:39  prestop-kill-syntax [php-fpm]");
+  const syntaxAt = out.indexOf("examples/seed/deployment.yaml:30:52  prestop-kill-syntax [php-fpm]");
   assert.ok(syntaxAt > fpmAt && syntaxAt < nginxAt, "the fpm finding sits under the fpm workload");
   const delayAt = out.indexOf("prestop-delay-missing [nginx]");
   assert.ok(delayAt > nginxAt, "the nginx finding sits under the nginx workload");

@@ -49,7 +49,7 @@ ruleTester("prestop-kill-overridden", {
       findings: [
         {
           line: 13,
-          column: 39,
+          column: 52,
           severity: "error",
           message: "preStop sends SIGQUIT at 10s, then the stop signal SIGTERM arrives at 10s",
           container: "php-fpm",
@@ -64,7 +64,7 @@ ruleTester("prestop-kill-overridden", {
         "app/Dockerfile": "FROM php:8.2-fpm\nSTOPSIGNAL SIGTERM\n",
       },
       findings: [
-        { line: 13, column: 39, severity: "error", message: "the stop signal SIGTERM arrives at 10s" },
+        { line: 13, column: 50, severity: "error", message: "the stop signal SIGTERM arrives at 10s" },
       ],
     },
   ],

@@ -74,7 +74,7 @@ ruleTester("prestop-kill-syntax", {
       findings: [
         {
           line: 21,
-          column: 35,
+          column: 48,
           severity: "error",
           message: "fails in dash",
           helmSource: "shop/templates/deployment.yaml",
@@ -87,7 +87,7 @@ ruleTester("prestop-kill-syntax", {
       findings: [
         {
           line: 13,
-          column: 39,
+          column: 52,
           severity: "error",
           message: "`kill -SIGQUIT` fails in dash (official image php:8.2-fpm",
           fix: "kill -QUIT 1",
@@ -99,7 +99,7 @@ ruleTester("prestop-kill-syntax", {
       name: "an explicit `dash -c` on any image",
       files: { "app.yaml": fpm("php:8.2-fpm-alpine", '["dash", "-c", "kill -SIGQUIT 1"]') },
       findings: [
-        { line: 13, column: 41, severity: "error", message: "fails in dash (the hook runs `dash -c`)" },
+        { line: 13, column: 42, severity: "error", message: "fails in dash (the hook runs `dash -c`)" },
       ],
     },
     {
@@ -107,7 +107,7 @@ ruleTester("prestop-kill-syntax", {
       files: {
         "app.yaml": fpm("registry.example.com/shop/app:1.4", '["sh", "-c", "sleep 10 && kill -SIGQUIT 1"]'),
       },
-      findings: [{ line: 13, column: 39, severity: "warning", message: "fails where /bin/sh is dash" }],
+      findings: [{ line: 13, column: 52, severity: "warning", message: "fails where /bin/sh is dash" }],
     },
     {
       name: "the Dockerfile links a custom image to a Debian base: dash",
@@ -121,7 +121,7 @@ ruleTester("prestop-kill-syntax", {
       findings: [
         {
           line: 13,
-          column: 44,
+          column: 57,
           severity: "error",
           message: "fails in dash (Dockerfile app/Dockerfile FROM php:8.2-fpm)",
         },
@@ -136,7 +136,7 @@ ruleTester("prestop-kill-syntax", {
       findings: [
         {
           line: 13,
-          column: 39,
+          column: 52,
           severity: "error",
           message: "fails in dash (Dockerfile app/Dockerfile FROM debian:12-slim)",
         },
