@@ -22,8 +22,10 @@ export const rule: Rule = {
     for (const container of context.workload.containers.filter((c) => c.role === "fpm")) {
       const pct = processControlTimeout(container);
       if (pct.value > 0) continue;
-      // When a copy sits where php-fpm does not read it, `process-control-timeout-ignored` explains why.
-      if (container.settings.some((s) => s.key === "process_control_timeout")) continue;
+      // When a copy sits where php-fpm does not read it, `process-control-timeout-ignored` explains why;
+      // an explicit `process_control_timeout = 0` in [global] is read, and is as bad as none.
+      if (pct.loc === undefined && container.settings.some((s) => s.key === "process_control_timeout"))
+        continue;
       // A Dockerfile given alone says nothing of php-fpm's config: only configs given alone are judged.
       if (context.workload.kind === "Image" && !container.settings.some((s) => s.scope.startsWith("fpm")))
         continue;
@@ -32,7 +34,7 @@ export const rule: Rule = {
         messageId: "default",
         container,
         fix: processControlTimeoutFix(context.workload, container, context.targets),
-        loc: global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
+        loc: pct.loc ?? global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
         data: {
           because: pct.because,
           seconds: Math.ceil(context.timeline.longestRequestSeconds),

@@ -14,6 +14,7 @@ import { rule as processControlTimeoutShort } from "./process-control-timeout-sh
 import { rule as readinessProbeMissing } from "./readiness-probe-missing.js";
 import { rule as rolloutNoCapacity } from "./rollout-no-capacity.js";
 import { rule as stopSignalNative } from "./stop-signal-native.js";
+import { rule as stopSignalSyntax } from "./stop-signal-syntax.js";
 import type { Rule } from "./types.js";
 
 /** Every rule, sorted by id. Adding a rule is one import here, its file, its doc page and its tests. */
@@ -34,4 +35,5 @@ export const RULES: readonly Rule[] = [
   readinessProbeMissing,
   rolloutNoCapacity,
   stopSignalNative,
+  stopSignalSyntax,
 ];

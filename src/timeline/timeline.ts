@@ -121,14 +121,18 @@ function containerTimeline(
   if (container.pid1.form === "unknown" && container.pid1.origin !== "image-default") {
     notes.add(`${container.name}: PID 1 (${container.pid1.command}) is taken to exec the server`);
   }
+  // containerd parses only `SIGNAME` or a number: `STOPSIGNAL QUIT` fails the kill (docker-library/php#907).
+  const unparsable = !isSignalSpelling(signal.value);
   signals.push({
     at: stopAt,
     signal: signal.value,
     from: "stop-signal",
-    delivered: !wrapper,
-    note: wrapper
-      ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
-      : signal.because,
+    delivered: !wrapper && !unparsable,
+    note: unparsable
+      ? `the runtime cannot parse stop signal "${signal.value}" (FailedKillPod): nothing is sent`
+      : wrapper
+        ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
+        : signal.because,
   });
   signals.push({
     at: sigkillAt,
@@ -261,4 +265,9 @@ function eventsOf(containers: ContainerTimeline[], E: number, grace: number): Ti
 
 export function fmt(seconds: number): string {
   return Number.isFinite(seconds) ? `${Number(seconds.toFixed(1))}s` : "never";
+}
+
+/** A stop signal spelled as the container runtimes parse it: `SIGQUIT` or a number, not `QUIT`. */
+export function isSignalSpelling(value: string): boolean {
+  return /^SIG[A-Z0-9+-]+$/.test(value) || /^\d+$/.test(value);
 }
