@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { checkCommand, EXIT } from "./check-command.js";
 import { fixCommand } from "./fix-command.js";
+import { rehearseCommand } from "./rehearse-command.js";
 import { timelineCommand } from "./timeline-command.js";
 
 const program = new Command("fpm-graceful")
@@ -13,7 +14,7 @@ const program = new Command("fpm-graceful")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 // Subcommands added with addCommand inherit no settings: each says how to get help after a usage error.
-for (const command of [checkCommand(), fixCommand(), timelineCommand()]) {
+for (const command of [checkCommand(), fixCommand(), timelineCommand(), rehearseCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError("(run with --help for usage)"));
 }
 

@@ -1,0 +1,137 @@
+import { Command } from "commander";
+import { buildModel } from "../model/build.js";
+import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
+import { planFromWorkload } from "../rehearse/from-model.js";
+import {
+  parseRehearseFlags,
+  REHEARSE_DEFAULTS,
+  type RehearsalPlan,
+  RehearseError,
+  rehearse,
+  renderHtml,
+  renderJson,
+  renderTable,
+} from "../rehearse/index.js";
+import { readInputs } from "../sources/files.js";
+import { writeFileAtomic } from "../write.js";
+import { EXIT } from "./check-command.js";
+import { kubeVersionOption } from "./options.js";
+
+/** Strategies whose failed requests make `rehearse` exit 1: the ones that claim to be correct. */
+const MUST_NOT_FAIL = /^(recommended|manifests)/;
+
+/**
+ * `fpm-graceful rehearse [PATH…]`: replays rolling restarts against real nginx and php-fpm under load.
+ * Without a PATH it compares the built-in strategies; with one, the user's workloads are rehearsed as
+ * written (`manifests`) next to what the tool recommends.
+ */
+export function rehearseCommand(): Command {
+  return new Command("rehearse")
+    .description(
+      "replay rolling restarts against real nginx + php-fpm under load and count every failed request",
+    )
+    .argument(
+      "[paths...]",
+      "manifests (and Dockerfiles, configs) to rehearse as written: the `manifests` strategy",
+    )
+    .option(
+      "--strategy <list>",
+      `comma-separated: naive, seed, recommended, manifests (default ${REHEARSE_DEFAULTS.strategy}; with a PATH: manifests,recommended)`,
+    )
+    .option(
+      "--propagation <seconds>",
+      `endpoint removal lands this long after deletion (default ${REHEARSE_DEFAULTS.propagation})`,
+    )
+    .option(
+      "--jitter <seconds>",
+      "extra per-connection delay before a client sees endpoint removal (default 0)",
+    )
+    .option(
+      "--replicas <n>",
+      `pods in the rolled Deployment (default ${REHEARSE_DEFAULTS.replicas}; manifests: their replicas)`,
+    )
+    .option("--restarts <n>", `rolling restarts per strategy (default ${REHEARSE_DEFAULTS.restarts})`)
+    .option("--rps <n>", `requests per second, open model (default ${REHEARSE_DEFAULTS.rps})`)
+    .option("--mix <mix>", `request durations, e.g. ${REHEARSE_DEFAULTS.mix}`)
+    .option("--shell <shell>", "/bin/sh of the image for exec hooks: dash (Debian) or busybox (Alpine)")
+    .option(
+      "--topology <topology>",
+      "separate (nginx Deployment in front of an fpm Service) or sidecar (one pod)",
+    )
+    .option(
+      "--seed-stop-signal <signal>",
+      "the seed strategy's image stop signal: SIGQUIT (official image) or SIGTERM",
+    )
+    .option("--kube-version <version>", "target Kubernetes version when reading manifests", kubeVersionOption)
+    .option("--json", "print the results as JSON")
+    .option("--report <file>", "write a self-contained HTML report with the timeline picture")
+    .option("--php-fpm <path>", "php-fpm binary (default /usr/sbin/php-fpm8.2)")
+    .option("--nginx <path>", "nginx binary (default /usr/sbin/nginx)")
+    .action(async (paths: string[], opts) => {
+      const requested = String(
+        opts.strategy ?? (paths.length > 0 ? "manifests,recommended" : REHEARSE_DEFAULTS.strategy),
+      )
+        .split(",")
+        .map((s) => s.trim());
+      const wantsManifests = requested.includes("manifests");
+      if (wantsManifests && paths.length === 0)
+        return fail("--strategy manifests needs a PATH to read the manifests from");
+      const builtIn = requested.filter((s) => s !== "manifests").join(",");
+      const parsed = parseRehearseFlags({ ...opts, strategy: builtIn || "recommended" });
+      if (!parsed.options) return fail(parsed.problems.join("\n"));
+      const options = parsed.options;
+      if (!builtIn) options.strategies = [];
+      if (wantsManifests) {
+        const plans = await manifestPlans(
+          paths,
+          opts.kubeVersion,
+          options.propagationSeconds,
+          opts.replicas ? options.replicas : undefined,
+        );
+        if (typeof plans === "string") return fail(plans);
+        options.strategies = [...plans, ...options.strategies];
+      }
+      try {
+        const result = await rehearse(options);
+        process.stdout.write(parsed.json ? renderJson(result) : renderTable(result));
+        if (parsed.report) {
+          await writeFileAtomic(parsed.report, renderHtml(result));
+          process.stderr.write(`report written to ${parsed.report}\n`);
+        }
+        const failing = result.strategies.filter((s) => MUST_NOT_FAIL.test(s.name) && s.failed > 0);
+        process.exitCode = failing.length > 0 ? EXIT.findings : EXIT.ok;
+      } catch (error) {
+        if (error instanceof RehearseError) return fail(error.message);
+        throw error;
+      }
+    });
+}
+
+function fail(message: string): void {
+  process.stderr.write(`fpm-graceful rehearse: ${message}\n`);
+  process.exitCode = EXIT.usage;
+}
+
+async function manifestPlans(
+  paths: string[],
+  kubeVersion: string | undefined,
+  propagationSeconds: number,
+  replicas: number | undefined,
+): Promise<RehearsalPlan[] | string> {
+  const { files, problems } = await readInputs(paths);
+  const model = buildModel(files);
+  const all = [...problems, ...model.problems];
+  if (all.length > 0) return all.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join("\n");
+  const assumptions = {
+    ...DEFAULT_ASSUMPTIONS,
+    propagationSeconds,
+    kubeVersion: kubeVersion ?? DEFAULT_ASSUMPTIONS.kubeVersion,
+  };
+  const plans: RehearsalPlan[] = [];
+  for (const workload of model.workloads.filter((w) => w.kind !== "Image")) {
+    const plan = planFromWorkload(workload, assumptions, replicas ?? workload.replicas?.value ?? 3);
+    if (plan) plans.push({ ...plan, name: `manifests:${workload.name}` });
+  }
+  if (plans.length === 0) return `no php-fpm workload in ${paths.join(", ")} to rehearse`;
+  return plans;
+}

@@ -1,0 +1,164 @@
+/**
+ * The config files a pod's containers read, generated into the pod's temp dir: php-fpm's own config (with
+ * `process_control_timeout` in `[global]` when the plan sets it), a php.ini plus a `conf.d` scan dir (where a
+ * plan's php.ini lines land, exactly where the widely copied recipe writes them), and nginx's config with
+ * every temp, log and pid path inside the dir.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ContainerPlan } from "./plan.js";
+
+export const FPM_PORT = 9000;
+export const NGINX_PORT = 8080;
+
+export interface Launch {
+  argv: string[];
+  env: Record<string, string>;
+  logFile: string;
+}
+
+const PATH_ENV = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+export interface FpmConfigInput {
+  dir: string;
+  podName: string;
+  ip: string;
+  phpFpm: string;
+  appDir: string;
+  container: ContainerPlan;
+}
+
+/** Write fpm.conf, php.ini and conf.d for one fpm container; return how to launch it. */
+export function writeFpmConfig(input: FpmConfigInput): Launch {
+  const { dir, container } = input;
+  const scanDir = join(dir, "conf.d");
+  mkdirSync(scanDir, { recursive: true });
+  const globals = [
+    "[global]",
+    `pid = ${join(dir, "php-fpm.pid")}`,
+    `error_log = ${join(dir, "php-fpm.log")}`,
+    "log_level = notice",
+    "daemonize = no",
+  ];
+  if (container.processControlTimeoutSeconds !== undefined) {
+    globals.push(`process_control_timeout = ${container.processControlTimeoutSeconds}s`);
+  }
+  const pool = [
+    "[www]",
+    `listen = ${input.ip}:${FPM_PORT}`,
+    "listen.backlog = 511",
+    "pm = static",
+    `pm.max_children = ${container.maxChildren ?? 16}`,
+    "clear_env = no",
+    "catch_workers_output = yes",
+  ];
+  const fpmConf = join(dir, "php-fpm.conf");
+  writeFileSync(fpmConf, `${globals.join("\n")}\n\n${pool.join("\n")}\n`);
+  const phpIni = join(dir, "php.ini");
+  writeFileSync(
+    phpIni,
+    ["max_execution_time = 0", "display_errors = stderr", "log_errors = On", ""].join("\n"),
+  );
+  if (container.phpIniLines && container.phpIniLines.length > 0) {
+    writeFileSync(join(scanDir, "graceful.ini"), `${container.phpIniLines.join("\n")}\n`);
+  }
+  const server = [input.phpFpm, "-F", "-R", "-y", fpmConf, "-c", phpIni];
+  return {
+    argv: wrapPid1(server, container.pid1),
+    env: {
+      PATH: PATH_ENV,
+      PHP_INI_SCAN_DIR: scanDir,
+      POD_NAME: input.podName,
+      REHEARSE_STARTED_LOG: join(dir, "started.log"),
+    },
+    logFile: join(dir, `${container.name}.out`),
+  };
+}
+
+export interface NginxConfigInput {
+  dir: string;
+  podName: string;
+  ip: string;
+  nginx: string;
+  appDir: string;
+  /** `host:port` of php-fpm: the pod's own address (sidecar) or the fpm Service (separate). */
+  fastcgiUpstream: string;
+  container: ContainerPlan;
+}
+
+/** Write nginx.conf for one nginx container; return how to launch it. */
+export function writeNginxConfig(input: NginxConfigInput): Launch {
+  const { dir, container } = input;
+  for (const sub of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) {
+    mkdirSync(join(dir, "nginx-temp", sub), { recursive: true });
+  }
+  const t = (sub: string) => join(dir, "nginx-temp", sub);
+  const script = join(input.appDir, "index.php");
+  const conf = `user root;
+worker_processes 1;
+pid ${join(dir, "nginx.pid")};
+error_log ${join(dir, "nginx-error.log")} notice;
+events { worker_connections 2048; }
+http {
+  access_log off;
+  client_body_temp_path ${t("client_body")};
+  proxy_temp_path ${t("proxy")};
+  fastcgi_temp_path ${t("fastcgi")};
+  uwsgi_temp_path ${t("uwsgi")};
+  scgi_temp_path ${t("scgi")};
+  keepalive_timeout ${container.keepaliveTimeoutSeconds ?? 65}s;
+  server {
+    listen ${input.ip}:${NGINX_PORT} backlog=511;
+    location / {
+      fastcgi_pass ${input.fastcgiUpstream};
+      fastcgi_connect_timeout 10s;
+      fastcgi_read_timeout 120s;
+      fastcgi_param SCRIPT_FILENAME ${script};
+      fastcgi_param SCRIPT_NAME /index.php;
+      fastcgi_param QUERY_STRING $query_string;
+      fastcgi_param REQUEST_METHOD $request_method;
+      fastcgi_param CONTENT_TYPE $content_type;
+      fastcgi_param CONTENT_LENGTH $content_length;
+      fastcgi_param REQUEST_URI $request_uri;
+      fastcgi_param SERVER_PROTOCOL $server_protocol;
+      fastcgi_param REMOTE_ADDR $remote_addr;
+      fastcgi_param NGINX_POD ${input.podName};
+      # How the upstream answered, so a 502 can be told apart: refused, reset in flight, or backlog.
+      add_header X-Upstream "$upstream_addr|$upstream_status|$upstream_connect_time|$upstream_header_time|$upstream_response_time" always;
+      add_header X-Nginx-Pod ${input.podName} always;
+    }
+  }
+}
+`;
+  const confFile = join(dir, "nginx.conf");
+  writeFileSync(confFile, conf);
+  const server = [
+    input.nginx,
+    "-p",
+    dir,
+    "-e",
+    join(dir, "nginx-error.log"),
+    "-c",
+    confFile,
+    "-g",
+    "daemon off;",
+  ];
+  return {
+    argv: wrapPid1(server, container.pid1),
+    env: { PATH: PATH_ENV, POD_NAME: input.podName },
+    logFile: join(dir, `${container.name}.out`),
+  };
+}
+
+/**
+ * `shell-wrapper`: PID 1 is `/bin/sh -c '<server>'`; Debian's dash keeps the server as its child (it does
+ * not exec the last command), so signals sent to PID 1 are dropped (FACTS.md, "Shells and PID 1").
+ */
+function wrapPid1(argv: string[], pid1: ContainerPlan["pid1"]): string[] {
+  if (pid1 === "exec") return argv;
+  return ["/bin/sh", "-c", argv.map(shellQuote).join(" ")];
+}
+
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,31 @@
+/** The rehearsal's public API: run strategies against real nginx + php-fpm, and render what was measured. */
+export { type ClassifyContext, classify, FAILURE_KINDS, type FailureKind } from "./classify.js";
+export {
+  type ParsedRehearseFlags,
+  parseMix,
+  parseRehearseFlags,
+  REHEARSE_DEFAULTS,
+  type RehearseFlagValues,
+} from "./cli-options.js";
+export type { MixEntry, RequestRecord } from "./load.js";
+export type {
+  ContainerPlan,
+  PodPlan,
+  PreStopPlan,
+  ReadinessPlan,
+  RehearsalPlan,
+  RehearsalRole,
+  RolloutPlan,
+  StopSignal,
+  Topology,
+} from "./plan.js";
+export { renderHtml, renderJson, renderTable, toJson } from "./report.js";
+export type {
+  ClassifiedRequest,
+  PodTermination,
+  RehearsalResult,
+  RehearsalScenario,
+  StrategyResult,
+} from "./result.js";
+export { RehearseError, type RehearseOptions, rehearse } from "./run.js";
+export { STRATEGY_NAMES, type StrategyName, type StrategyScenario, strategyPlan } from "./strategies.js";

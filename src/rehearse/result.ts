@@ -1,0 +1,53 @@
+/** What a rehearsal measured, per strategy: the shape behind the table, the JSON and the HTML report. */
+import type { FailureKind } from "./classify.js";
+import type { PodEvent } from "./events.js";
+import type { RequestRecord } from "./load.js";
+import type { RehearsalPlan } from "./plan.js";
+
+export interface PodTermination {
+  pod: string;
+  /** Seconds from deletion to the exit of the pod's last container. */
+  seconds: number;
+  /** Seconds since the rehearsal's origin. */
+  deletedAt: number;
+  exitedAt: number;
+  /** A container was SIGKILLed at the end of the grace period. */
+  killed: boolean;
+}
+
+export interface ClassifiedRequest extends RequestRecord {
+  outcome: "ok" | FailureKind;
+}
+
+export interface StrategyResult {
+  name: string;
+  description: string;
+  topology: RehearsalPlan["topology"];
+  notes: string[];
+  requests: number;
+  succeeded: number;
+  failed: number;
+  failedByKind: Record<FailureKind, number>;
+  latencyMs: { p50: number; p99: number };
+  terminationSeconds: PodTermination[];
+  durationSeconds: number;
+  plan: RehearsalPlan;
+  events: PodEvent[];
+  requestLog: ClassifiedRequest[];
+}
+
+export interface RehearsalScenario {
+  topology: RehearsalPlan["topology"];
+  propagationSeconds: number;
+  jitterSeconds: number;
+  replicas: number;
+  restarts: number;
+  rps: number;
+  mix: { share: number; ms: number }[];
+  shell: "dash" | "busybox";
+}
+
+export interface RehearsalResult {
+  scenario: RehearsalScenario;
+  strategies: StrategyResult[];
+}

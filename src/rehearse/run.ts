@@ -1,0 +1,331 @@
+/**
+ * `rehearse(options)`: for each strategy, start the topology's pods and Services, put the load on, roll the
+ * Deployment `restarts` times, and measure every request and every pod's termination. Strategies run one
+ * after another on the same scenario; every process and temp dir is gone when it returns or throws.
+ *
+ * @example
+ * const result = await rehearse({ strategies: ["naive", "recommended"], propagationSeconds: 2, replicas: 3,
+ *   restarts: 1, rps: 20, mix: [{ share: 0.9, ms: 50 }, { share: 0.1, ms: 4000 }] });
+ * console.log(result.strategies.map((s) => `${s.name}: ${s.failed} failed`));
+ */
+import { accessSync, constants } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { classify, FAILURE_KINDS, type FailureKind } from "./classify.js";
+import { type PodEvent, Recorder, sleep } from "./events.js";
+import { LoadGenerator, type MixEntry } from "./load.js";
+import type { RehearsalPlan, Topology } from "./plan.js";
+import { Pod, type RuntimeContext } from "./pod.js";
+import { ProcessRegistry } from "./registry.js";
+import type { PodTermination, RehearsalResult, StrategyResult } from "./result.js";
+import { Deployment } from "./rollout.js";
+import { Service } from "./service.js";
+import { type StrategyName, strategyPlan } from "./strategies.js";
+
+export interface RehearseOptions {
+  /** Built-in strategy names, or plans (e.g. built from the user's manifests). */
+  strategies: (StrategyName | RehearsalPlan)[];
+  propagationSeconds: number;
+  /** Extra per-connection delay, uniform in 0..jitter, before a client sees an endpoint change. */
+  jitterSeconds?: number;
+  replicas: number;
+  restarts: number;
+  rps: number;
+  mix: MixEntry[];
+  topology?: Topology;
+  /** The image's shell for exec hooks and probes: dash (Debian) or busybox (Alpine). */
+  shell?: "dash" | "busybox";
+  seedStopSignal?: "SIGQUIT" | "SIGTERM";
+  phpFpm?: string;
+  nginx?: string;
+  appDir?: string;
+  keepAliveShare?: number;
+  postShare?: number;
+  /** Seconds of load before the first restart, and after the last pod exited. */
+  leadSeconds?: number;
+  tailSeconds?: number;
+  probePeriodMs?: number;
+  /** Progress lines (default: stderr). */
+  onProgress?: (line: string) => void;
+  /** Kill everything and exit on SIGINT/SIGTERM of the tool (default true). */
+  handleSignals?: boolean;
+}
+
+export class RehearseError extends Error {
+  constructor(
+    message: string,
+    readonly code: "missing-binary" | "bad-option",
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const DEFAULT_APP = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/rehearse-app");
+
+export async function rehearse(options: RehearseOptions): Promise<RehearsalResult> {
+  const resolved = resolveOptions(options);
+  const strategies: StrategyResult[] = [];
+  for (const strategy of options.strategies) {
+    const plan =
+      typeof strategy === "string"
+        ? strategyPlan(strategy, {
+            topology: resolved.topology,
+            propagationSeconds: options.propagationSeconds,
+            jitterSeconds: options.jitterSeconds ?? 0,
+            replicas: options.replicas,
+            rps: options.rps,
+            mix: options.mix,
+            seedStopSignal: options.seedStopSignal ?? "SIGQUIT",
+          })
+        : strategy;
+    strategies.push(await rehearseOne(plan, resolved));
+  }
+  return {
+    scenario: {
+      topology: resolved.topology,
+      propagationSeconds: options.propagationSeconds,
+      jitterSeconds: options.jitterSeconds ?? 0,
+      replicas: options.replicas,
+      restarts: options.restarts,
+      rps: options.rps,
+      mix: options.mix,
+      shell: resolved.shell,
+    },
+    strategies,
+  };
+}
+
+type Resolved = Required<Omit<RehearseOptions, "strategies" | "seedStopSignal">>;
+
+function resolveOptions(options: RehearseOptions): Resolved {
+  const resolved: Resolved = {
+    propagationSeconds: options.propagationSeconds,
+    jitterSeconds: options.jitterSeconds ?? 0,
+    replicas: options.replicas,
+    restarts: options.restarts,
+    rps: options.rps,
+    mix: options.mix,
+    topology: options.topology ?? "separate",
+    shell: options.shell ?? "dash",
+    phpFpm: options.phpFpm ?? "/usr/sbin/php-fpm8.2",
+    nginx: options.nginx ?? "/usr/sbin/nginx",
+    appDir: options.appDir ?? DEFAULT_APP,
+    keepAliveShare: options.keepAliveShare ?? 0.5,
+    postShare: options.postShare ?? 0.2,
+    leadSeconds: options.leadSeconds ?? 2,
+    tailSeconds: options.tailSeconds ?? 1,
+    probePeriodMs: options.probePeriodMs ?? 500,
+    onProgress: options.onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
+    handleSignals: options.handleSignals ?? true,
+  };
+  const tools = ["setpriv", "unshare", "nsenter"].map((t) => `/usr/bin/${t}`);
+  if (resolved.shell === "busybox") tools.push("/usr/bin/busybox");
+  for (const binary of [resolved.phpFpm, resolved.nginx, ...tools]) {
+    try {
+      accessSync(binary, constants.X_OK);
+    } catch (cause) {
+      const hint = binary.endsWith("busybox")
+        ? "install Debian's busybox package (apt-get install busybox) for --shell busybox"
+        : "see scripts/setup-system.sh";
+      throw new RehearseError(`${binary} is missing or not executable: ${hint}`, "missing-binary", { cause });
+    }
+  }
+  if (!(options.rps > 0)) throw new RehearseError("rps must be > 0", "bad-option");
+  if (!(options.replicas >= 1)) throw new RehearseError("replicas must be ≥ 1", "bad-option");
+  if (options.mix.length === 0) throw new RehearseError("mix must not be empty", "bad-option");
+  return resolved;
+}
+
+async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<StrategyResult> {
+  const registry = new ProcessRegistry();
+  const uninstall = options.handleSignals ? registry.installExitHandlers() : () => {};
+  const recorder = new Recorder();
+  const progress = (line: string) => options.onProgress(`[${plan.name} ${recorder.t().toFixed(1)}s] ${line}`);
+  recorder.onEvent((e) => progress(describeEvent(e)));
+  const services: Service[] = [];
+  let load: LoadGenerator | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  try {
+    const propagationMs = options.propagationSeconds * 1000;
+    const jitterMs = options.jitterSeconds * 1000;
+    const ctx: RuntimeContext = {
+      registry,
+      recorder,
+      phpFpm: options.phpFpm,
+      nginx: options.nginx,
+      appDir: options.appDir,
+      shell: options.shell === "busybox" ? ["busybox", "sh"] : ["sh"],
+      probePeriodMs: options.probePeriodMs,
+      workDir: registry.tempDir(plan.name),
+    };
+    const ingress = new Service({
+      name: "ingress",
+      propagationMs,
+      jitterMs,
+      recorder,
+      reportsEndpointEvents: plan.topology === "sidecar",
+    });
+    services.push(ingress);
+    await ingress.listen();
+    let rolledService = ingress;
+    const nginxPods: Pod[] = [];
+    if (plan.topology === "separate") {
+      const fpmService = new Service({
+        name: "fpm",
+        propagationMs,
+        jitterMs,
+        recorder,
+        reportsEndpointEvents: true,
+      });
+      services.push(fpmService);
+      await fpmService.listen();
+      rolledService = fpmService;
+      const nginxPlan = plan.nginxPod ?? {
+        gracePeriodSeconds: 30,
+        containers: [
+          {
+            name: "nginx",
+            role: "nginx" as const,
+            stopSignal: "SIGQUIT" as const,
+            stopSignalSource: "image" as const,
+            pid1: "exec" as const,
+          },
+        ],
+      };
+      const nginxCtx = { ...ctx, fpmUpstream: fpmService.address };
+      for (let i = 1; i <= 2; i++) {
+        const pod = await Pod.start(nginxCtx, `nginx-${i}`, nginxPlan);
+        pod.onReadyChange((ready) => ingress.setReady(pod.name, pod.ip, pod.servicePort, ready));
+        nginxPods.push(pod);
+      }
+    }
+    const deployment = new Deployment(
+      plan.topology === "separate" ? "php" : "web",
+      options.replicas,
+      plan.pod,
+      plan.rollout,
+      rolledService,
+      ctx,
+    );
+    progress(`starting ${options.replicas} pods (${plan.topology}): ${plan.description}`);
+    await deployment.scaleUp();
+    const deadline = Date.now() + 15000;
+    while (ingress.visibleReadyPods().length === 0) {
+      if (Date.now() > deadline) throw new Error("ingress has no ready endpoint");
+      await sleep(50);
+    }
+    const longestMs = Math.max(...options.mix.map((m) => m.ms));
+    load = new LoadGenerator({
+      origin: `http://${ingress.address}`,
+      rps: options.rps,
+      mix: options.mix,
+      keepAliveShare: options.keepAliveShare,
+      postShare: options.postShare,
+      timeoutMs: longestMs + (plan.pod.gracePeriodSeconds + 15) * 1000,
+      recorder,
+    });
+    const startedAt = recorder.t();
+    load.start();
+    const running = load;
+    ticker = setInterval(() => {
+      const done = running.records.filter((r) => r.end !== undefined);
+      const failed = done.filter((r) => r.error !== undefined || (r.status ?? 0) >= 400).length;
+      progress(
+        `requests ${running.records.length}, in flight ${running.inFlightCount}, failed so far ${failed}`,
+      );
+    }, 2000);
+    await sleep(options.leadSeconds * 1000);
+    const rolloutTimeoutMs = (plan.pod.gracePeriodSeconds * options.replicas + 60) * 1000;
+    for (let i = 1; i <= options.restarts; i++) {
+      progress(`rolling restart ${i}/${options.restarts}`);
+      await deployment.rollingRestart(rolloutTimeoutMs);
+    }
+    await sleep(options.tailSeconds * 1000);
+    progress("load stopping; waiting for requests in flight");
+    await load.stop();
+    clearInterval(ticker);
+    const durationSeconds = recorder.t() - startedAt;
+    const startedIds = new Set(deployment.allPods.flatMap((p) => p.startedRequestIds()));
+    const refusedClientPorts = new Set(
+      ingress.connections.filter((c) => c.outcome !== "connected").map((c) => c.clientPort),
+    );
+    const requestLog = load.records.map((r) => ({
+      ...r,
+      outcome: classify(r, { startedIds, refusedClientPorts }),
+    }));
+    recorder.close();
+    const result = summarize(plan, requestLog, recorder.events, durationSeconds);
+    progress(`done: ${result.requests} requests, ${result.failed} failed`);
+    return result;
+  } finally {
+    recorder.close();
+    if (ticker) clearInterval(ticker);
+    if (load) await load.stop().catch(() => {});
+    await Promise.all(services.map((s) => s.close()));
+    await registry.cleanup();
+    uninstall();
+  }
+}
+
+function summarize(
+  plan: RehearsalPlan,
+  requestLog: StrategyResult["requestLog"],
+  events: PodEvent[],
+  durationSeconds: number,
+): StrategyResult {
+  const failedByKind = Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as Record<FailureKind, number>;
+  const latencies: number[] = [];
+  for (const r of requestLog) {
+    if (r.outcome === "ok") latencies.push(((r.end ?? r.start) - r.start) * 1000);
+    else failedByKind[r.outcome]++;
+  }
+  latencies.sort((a, b) => a - b);
+  const failed = requestLog.length - latencies.length;
+  return {
+    name: plan.name,
+    description: plan.description,
+    topology: plan.topology,
+    notes: plan.notes,
+    requests: requestLog.length,
+    succeeded: latencies.length,
+    failed,
+    failedByKind,
+    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
+    terminationSeconds: terminations(events),
+    durationSeconds,
+    plan,
+    events,
+    requestLog,
+  };
+}
+
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return Math.round(sorted[index] ?? 0);
+}
+
+/** Deletion to the last container's exit, per deleted pod. */
+export function terminations(events: PodEvent[]): PodTermination[] {
+  const out: PodTermination[] = [];
+  for (const deletion of events.filter((e) => e.kind === "deleted")) {
+    const mine = events.filter((e) => e.pod === deletion.pod);
+    const exits = mine.filter((e) => e.kind === "exit");
+    const exitedAt = Math.max(...exits.map((e) => e.t));
+    if (!Number.isFinite(exitedAt)) continue;
+    out.push({
+      pod: deletion.pod,
+      seconds: Math.round((exitedAt - deletion.t) * 100) / 100,
+      deletedAt: deletion.t,
+      exitedAt,
+      killed: mine.some((e) => e.kind === "sigkill"),
+    });
+  }
+  return out;
+}
+
+function describeEvent(e: PodEvent): string {
+  const who = e.container ? `${e.pod}/${e.container}` : e.pod;
+  return `${who} ${e.kind}${e.detail ? ` (${e.detail})` : ""}`;
+}

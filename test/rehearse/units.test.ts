@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { classify } from "../../src/rehearse/classify.js";
+import { parseMix, parseRehearseFlags } from "../../src/rehearse/cli-options.js";
+import { remainingGraceSeconds } from "../../src/rehearse/kubelet.js";
+import { pickDuration, type RequestRecord } from "../../src/rehearse/load.js";
+import { renderHtml, renderTable, toJson } from "../../src/rehearse/report.js";
+import type { RehearsalResult } from "../../src/rehearse/result.js";
+import { strategyPlan } from "../../src/rehearse/strategies.js";
+
+test("grace accounting: grace − floor(preStop seconds), at least 2 s; an overrunning preStop leaves 2 s", () => {
+  assert.equal(remainingGraceSeconds(30, 10_900), 20);
+  assert.equal(remainingGraceSeconds(30, 0), 30);
+  assert.equal(remainingGraceSeconds(10, 9_500), 2);
+  assert.equal(remainingGraceSeconds(10, 10_020), 2);
+});
+
+test("--mix parses shares and durations and rejects shares that do not add up to 100%", () => {
+  assert.deepEqual(parseMix("90%:50ms,10%:12s").value, [
+    { share: 0.9, ms: 50 },
+    { share: 0.1, ms: 12000 },
+  ]);
+  assert.match(parseMix("90%:50ms,20%:1s").problems[0] ?? "", /add up to 110%/);
+  assert.match(parseMix("90:50").problems[0] ?? "", /expected SHARE%:DURATION/);
+});
+
+test("rehearse flags: defaults, and every bad value named with its flag", () => {
+  const ok = parseRehearseFlags({});
+  assert.deepEqual(ok.problems, []);
+  assert.deepEqual(ok.options?.strategies, ["naive", "seed", "recommended"]);
+  assert.equal(ok.options?.replicas, 3);
+  const bad = parseRehearseFlags({
+    strategy: "naive,yolo",
+    replicas: "0",
+    shell: "zsh",
+    topology: "mesh",
+    rps: "x",
+  });
+  assert.equal(bad.options, undefined);
+  for (const flag of ["--strategy", "--replicas", "--shell", "--topology", "--rps"]) {
+    assert.ok(
+      bad.problems.some((p) => p.startsWith(flag)),
+      `${flag} missing in ${bad.problems}`,
+    );
+  }
+});
+
+test("the mix is stratified: 10% long requests means 10 of every 100, spread out", () => {
+  const mix = [
+    { share: 0.9, ms: 50 },
+    { share: 0.1, ms: 12000 },
+  ];
+  const picks = Array.from({ length: 100 }, (_, i) => pickDuration(mix, i));
+  assert.equal(picks.filter((ms) => ms === 12000).length, 10);
+  assert.ok(picks.slice(0, 20).includes(12000));
+});
+
+const base: RequestRecord = {
+  id: "r-1",
+  start: 0,
+  end: 1,
+  ms: 50,
+  mode: "fresh",
+  method: "GET",
+  status: 502,
+  servedBy: undefined,
+  nginxPod: "nginx-1",
+  upstream: "127.0.0.1:9|502|0.000|-|2.500",
+  error: undefined,
+  clientPort: 40000,
+};
+
+test("failure classes: reset in flight, refused, backlog, 504, client refused/reset/timeout", () => {
+  const none = { startedIds: new Set<string>(), refusedClientPorts: new Set<number>() };
+  assert.equal(classify({ ...base, status: 200 }, none), "ok");
+  assert.equal(classify(base, { ...none, startedIds: new Set(["r-1"]) }), "502-reset");
+  assert.equal(classify(base, none), "502-backlog");
+  assert.equal(classify({ ...base, upstream: "127.0.0.1:9|502|-|-|0.000" }, none), "502-refused");
+  assert.equal(classify({ ...base, upstream: "127.0.0.1:9|502|0.000|-|0.001" }, none), "502-refused");
+  assert.equal(classify({ ...base, status: 504 }, none), "504");
+  assert.equal(classify({ ...base, status: undefined, error: "UND_ERR_HEADERS_TIMEOUT" }, none), "timeout");
+  assert.equal(classify({ ...base, status: undefined, error: "ECONNRESET" }, none), "reset");
+  assert.equal(
+    classify(
+      { ...base, status: undefined, error: "ECONNRESET" },
+      { ...none, refusedClientPorts: new Set([40000]) },
+    ),
+    "refused",
+  );
+});
+
+test("strategy plans: seed is the recipe literally; recommended covers propagation and the longest request", () => {
+  const scenario = {
+    topology: "separate" as const,
+    propagationSeconds: 2,
+    jitterSeconds: 0,
+    replicas: 3,
+    rps: 50,
+    mix: [
+      { share: 0.9, ms: 50 },
+      { share: 0.1, ms: 12000 },
+    ],
+    seedStopSignal: "SIGQUIT" as const,
+  };
+  const seed = strategyPlan("seed", scenario).pod.containers[0];
+  assert.deepEqual(seed?.preStop, { kind: "exec", command: ["sh", "-c", "sleep 10 && kill -SIGQUIT 1"] });
+  assert.deepEqual(seed?.phpIniLines, ["process_control_timeout=5s"]);
+  assert.equal(seed?.processControlTimeoutSeconds, undefined);
+  const recommended = strategyPlan("recommended", scenario);
+  const fpm = recommended.pod.containers[0];
+  assert.equal(fpm?.stopSignal, "SIGQUIT");
+  assert.ok(fpm?.preStop?.kind === "sleep" && fpm.preStop.seconds >= 2);
+  assert.ok((fpm?.processControlTimeoutSeconds ?? 0) >= 12);
+  assert.ok(recommended.pod.gracePeriodSeconds >= 3 + 14);
+});
+
+test("renderers: table, JSON schema and a self-contained HTML page with an SVG timeline", () => {
+  const result: RehearsalResult = {
+    scenario: {
+      topology: "separate",
+      propagationSeconds: 2,
+      jitterSeconds: 0,
+      replicas: 1,
+      restarts: 1,
+      rps: 1,
+      mix: [{ share: 1, ms: 50 }],
+      shell: "dash",
+    },
+    strategies: [
+      {
+        name: "naive",
+        description: "no preStop",
+        topology: "separate",
+        notes: ["SIGTERM <kills>"],
+        requests: 2,
+        succeeded: 1,
+        failed: 1,
+        failedByKind: {
+          "502-reset": 1,
+          "502-refused": 0,
+          "502-backlog": 0,
+          "504": 0,
+          "http-error": 0,
+          refused: 0,
+          reset: 0,
+          timeout: 0,
+        },
+        latencyMs: { p50: 50, p99: 50 },
+        terminationSeconds: [{ pod: "php-1", seconds: 0.1, deletedAt: 1, exitedAt: 1.1, killed: false }],
+        durationSeconds: 3,
+        plan: strategyPlan("naive", {
+          topology: "separate",
+          propagationSeconds: 2,
+          jitterSeconds: 0,
+          replicas: 1,
+          rps: 1,
+          mix: [{ share: 1, ms: 50 }],
+          seedStopSignal: "SIGQUIT",
+        }),
+        events: [
+          { t: 0, pod: "php-1", kind: "created", detail: "127.0.1.2" },
+          { t: 1, pod: "php-1", kind: "deleted" },
+          { t: 1, pod: "php-1", container: "php-fpm", kind: "signal", detail: "SIGTERM" },
+          { t: 1.1, pod: "php-1", container: "php-fpm", kind: "exit", detail: "code 0" },
+        ],
+        requestLog: [
+          { ...base, status: 200, outcome: "ok" },
+          { ...base, id: "r-2", start: 0.9, end: 1.05, outcome: "502-reset" },
+        ],
+      },
+    ],
+  };
+  const table = renderTable(result);
+  assert.match(table, /naive\s+2\s+1\s+1\s+1/);
+  const json = toJson(result) as { strategies: { name: string; failed: number; failedByKind: object }[] };
+  assert.equal(json.strategies[0]?.name, "naive");
+  assert.equal(json.strategies[0]?.failed, 1);
+  const html = renderHtml(result);
+  assert.match(html, /<svg [^>]*role="img"/);
+  assert.match(html, /SIGTERM &lt;kills&gt;/);
+  assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+});
