@@ -165,9 +165,20 @@ function replaceNode(
         ? columnOf(text, (parent.items[0].key as YamlNode).range?.[0] ?? start)
         : column;
     const tail = text[end - 1] === "\n" ? "\n" : "";
-    return text.slice(0, start) + literal(value, keyIndent + 2) + tail + text.slice(end);
+    const [indicator, ...body] = literal(value, keyIndent + 2).split("\n");
+    const rendered = [`${indicator}${blockScalarComment(text, node)}`, ...body].join("\n");
+    return text.slice(0, start) + rendered + tail + text.slice(end);
   }
   return text.slice(0, start) + flow(style, value) + text.slice(end);
+}
+
+/** The comment on a block scalar's header line (`key: | # why`), which lies inside the node's range. */
+function blockScalarComment(text: string, node: YamlNode): string {
+  const type = (node as { type?: string }).type;
+  if (!node.range || (type !== "BLOCK_LITERAL" && type !== "BLOCK_FOLDED")) return "";
+  const start = node.range[0];
+  const header = text.slice(start, lineEnd(text, start + 1)).replace(/\n$/, "");
+  return header.match(/[ \t]+#.*$/)?.[0] ?? "";
 }
 
 function insertIntoMap(
@@ -182,7 +193,7 @@ function insertIntoMap(
     const close = text.lastIndexOf("}", end);
     const multiLine = isMap(map) && map.items.length > 0 && text.slice(start, close).includes("\n");
     if (multiLine) {
-      const indent = columnOf(text, (map.items[0]?.key as YamlNode).range?.[0] ?? start);
+      const indent = columnOf(text, (map.items[0]?.key as YamlNode | undefined)?.range?.[0] ?? start);
       const rendered = Object.entries(entries).map(
         ([k, v]) => `${flow(style, k)}: ${pretty(style, v, indent)}`,
       );

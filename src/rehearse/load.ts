@@ -43,7 +43,10 @@ export interface RequestRecord {
   mode: "keep-alive" | "fresh";
   method: "GET" | "POST";
   status: number | undefined;
-  /** The pod whose php-fpm answered (from the app), or the nginx pod of an nginx error page. */
+  /**
+   * The pod whose php-fpm answered (the app's `X-Served-By`); in a rehearsal's request log also the pod whose
+   * worker started a request that got no answer from it (the app's started log), e.g. one cut in flight.
+   */
   servedBy: string | undefined;
   nginxPod: string | undefined;
   /** nginx's `upstream_addr|status|connect|header|response` times. */

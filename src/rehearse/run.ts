@@ -246,12 +246,18 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
     await load.stop();
     clearInterval(ticker);
     const durationSeconds = recorder.t() - startedAt;
-    const startedIds = new Set(deployment.allPods.flatMap((p) => p.startedRequestIds()));
+    // Which pod's worker started each request: a request cut in flight has no X-Served-By answer, but its
+    // pod is known from the app's started log.
+    const startedOn = new Map<string, string>();
+    for (const pod of deployment.allPods)
+      for (const id of pod.startedRequestIds()) startedOn.set(id, pod.name);
+    const startedIds = new Set(startedOn.keys());
     const refusedClientPorts = new Set(
       ingress.connections.filter((c) => c.outcome !== "connected").map((c) => c.clientPort),
     );
     const requestLog = load.records.map((r) => ({
       ...r,
+      servedBy: r.servedBy ?? startedOn.get(r.id),
       outcome: classify(r, { startedIds, refusedClientPorts }),
     }));
     recorder.close();

@@ -49,7 +49,7 @@ export function reactionOf(role: ContainerRole, signals: SignalDelivery[], pct: 
           "sigkill",
           `SIGKILL at ${fmt(s.at)} (grace period over): requests still in ${role === "fpm" ? "php-fpm" : "nginx"} are cut`,
         );
-      } else if (finishing) {
+      } else if (finishing && role === "fpm") {
         kill(
           "fpm-quit-overridden",
           `${s.signal} at ${fmt(s.at)} overrides php-fpm's graceful finish: workers are terminated, in-flight requests get 502`,
@@ -60,6 +60,7 @@ export function reactionOf(role: ContainerRole, signals: SignalDelivery[], pct: 
           `${s.signal} at ${fmt(s.at)}: php-fpm terminates every worker at once, in-flight requests get 502`,
         );
       } else {
+        // After SIGQUIT too: nginx's master lets a later SIGTERM turn the graceful shutdown into a fast one.
         kill(
           "nginx-terminated",
           `${s.signal} at ${fmt(s.at)}: nginx's fast shutdown cuts in-flight requests (empty reply)`,
