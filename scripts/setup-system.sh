@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Installs the real servers the rehearsal and its tests run: nginx and php-fpm from Debian's packages.
-# As root it installs what is missing; otherwise it says exactly what to install and stops.
+# Installs the real servers the rehearsal and its tests run: nginx and php-fpm from Debian's packages,
+# and chromium, which the timeline tests use to look at the SVG as a rendered picture.
+# As root it installs what is missing; otherwise it says exactly what to install and stops (chromium
+# alone does not stop it: without it the rendering test is skipped, and says so).
 set -euo pipefail
 missing=()
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || {
+  if [ "$(id -u)" -eq 0 ]; then missing+=(chromium); else
+    echo "fpm-graceful: chromium is not installed: the SVG rendering test will be skipped (apt-get install -y chromium)" >&2
+  fi
+}
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 ls /usr/sbin/php-fpm* >/dev/null 2>&1 || missing+=(php-fpm)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+# busybox is the /bin/sh of Alpine images: `--shell busybox` and the shell tests run it.
+command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "fpm-graceful: the rehearsal needs real servers that are not installed: ${missing[*]}." >&2
   echo "Install them as root, then run this again:" >&2
-  echo "  apt-get update && apt-get install -y nginx php-fpm util-linux" >&2
+  echo "  apt-get update && apt-get install -y nginx php-fpm util-linux busybox" >&2
   exit 2
 fi
 echo "fpm-graceful: installing ${missing[*]} from Debian's packages" >&2
@@ -18,4 +27,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
 # policy-rc.d keeps the packages' own services from starting: the rehearsal starts its own processes.
 [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; }
-apt-get install -y -q --no-install-recommends nginx php-fpm util-linux >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,17 +1,30 @@
 import { Command } from "commander";
-import pc from "picocolors";
+import type { CheckResult } from "../check.js";
+import { pairTimelines } from "../draw/compare.js";
+import { drawSvg } from "../draw/svg.js";
+import { drawTerminalCharts, type WorkloadDrawing } from "../draw/terminal.js";
+import { fixSources } from "../fix/run.js";
 import { checkPaths } from "../index.js";
-import { formatTimeline } from "../report/text.js";
+import { writeFileAtomic } from "../write.js";
 import { addModelOptions, EXIT, hintStdin, reportNothingRead, reportProblems } from "./check-command.js";
 
+/**
+ * `fpm-graceful timeline`: each workload's predicted termination as a chart in the terminal, as an SVG
+ * (`--svg FILE`), or as JSON (`--json`); `--compare` draws it as written and after `fix` (applied in memory).
+ */
 export function timelineCommand(): Command {
   const command = new Command("timeline")
-    .description("show each workload's predicted termination sequence and the requests it fails")
+    .description("draw each workload's predicted termination sequence and the requests it fails")
     .argument("[paths...]", "files or directories to read; - reads manifests from stdin", ["."])
+    .option("--svg <file>", "also write the chart as an SVG picture (atomically)")
+    .option("--compare", "draw each workload as written and after `fpm-graceful fix` (nothing is written)")
+    .option("--json", "print the timelines as JSON instead of a chart")
+    .option("--ascii", "only ASCII characters in the chart")
+    .option("--width <columns>", "chart width in columns (default: the terminal's, else 100)", Number)
     .option("--no-color", "no colours");
   addModelOptions(command).action(async (paths: string[], opts) => {
     hintStdin(paths);
-    const { result } = await checkPaths(paths, {
+    const { result, files, checkOptions } = await checkPaths(paths, {
       propagation: opts.propagation,
       maxRequest: opts.maxRequest,
       kubeVersion: opts.kubeVersion,
@@ -19,13 +32,49 @@ export function timelineCommand(): Command {
       config: opts.config,
       maxFileBytes: opts.maxFileSize,
     });
-    const c = pc.createColors(opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR);
     reportProblems(result.problems);
     reportNothingRead(paths, result);
-    for (const w of result.workloads) {
-      process.stdout.write(`${c.bold(w.id)}\n${formatTimeline(w.timeline, c).join("\n")}\n\n`);
+    let after: CheckResult | undefined;
+    if (opts.compare) {
+      // The same passes `fix` runs, on the texts read, in memory: what `fix` would write, checked again.
+      const problemFiles = new Set(result.problems.map((p) => p.file));
+      after = fixSources(
+        files.filter((f) => f.path !== "<stdin>" && !problemFiles.has(f.path)),
+        checkOptions,
+      ).after;
+    }
+    const drawings: WorkloadDrawing[] = after
+      ? pairTimelines(result, after)
+      : result.workloads.map((w) => ({ workload: w.id, panels: [{ timeline: w.timeline }] }));
+    if (opts.svg) {
+      try {
+        await writeFileAtomic(opts.svg, drawSvg(drawings));
+      } catch (error) {
+        process.stderr.write(`fpm-graceful: cannot write ${opts.svg}: ${(error as Error).message}\n`);
+        process.exitCode = EXIT.usage;
+        return;
+      }
+    }
+    if (opts.json) {
+      const json = after
+        ? drawings.map((d) => ({
+            workload: d.workload,
+            before: d.panels[0]?.timeline,
+            after: d.panels[1]?.timeline,
+          }))
+        : result.workloads.map((w) => w.timeline);
+      process.stdout.write(`${JSON.stringify(json, infinityAsNull, 2)}\n`);
+    } else if (drawings.length > 0) {
+      const width = opts.width > 0 ? opts.width : (process.stdout.columns ?? 100);
+      const color = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      process.stdout.write(drawTerminalCharts(drawings, { width, color, ascii: opts.ascii === true }));
     }
     process.exitCode = result.problems.length > 0 ? EXIT.usage : EXIT.ok;
   });
   return command;
+}
+
+/** JSON has no Infinity: a listener that never closes is `null`. */
+function infinityAsNull(_key: string, value: unknown): unknown {
+  return typeof value === "number" && !Number.isFinite(value) ? null : value;
 }
