@@ -14,6 +14,7 @@ import { DEFAULT_MAX_FILE_BYTES, readInputs, type SourceFile } from "./sources/f
 export { type CheckResult, checkSources, failsAt } from "./check.js";
 export { applyEdits, collectEdits } from "./fix/engine.js";
 export { fixManifestObject } from "./fix/object.js";
+export { fixSources } from "./fix/run.js";
 export type { Edit, Fix } from "./fix/types.js";
 export { buildModel, type Model } from "./model/build.js";
 export type * from "./model/types.js";
@@ -24,6 +25,8 @@ export type { Finding, Rule, RuleMeta, Severity } from "./rules/types.js";
 export { readInputs, type SourceFile } from "./sources/files.js";
 export { computeTimeline } from "./timeline/timeline.js";
 export type * from "./timeline/types.js";
+export { review } from "./webhook/review.js";
+export { startWebhookServer } from "./webhook/server.js";
 
 export interface CheckPathsOptions {
   propagation?: number;

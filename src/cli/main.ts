@@ -5,6 +5,7 @@ import { checkCommand, EXIT } from "./check-command.js";
 import { fixCommand } from "./fix-command.js";
 import { rehearseCommand } from "./rehearse-command.js";
 import { timelineCommand } from "./timeline-command.js";
+import { webhookCommand } from "./webhook-command.js";
 
 const program = new Command("fpm-graceful")
   .description(
@@ -14,7 +15,13 @@ const program = new Command("fpm-graceful")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 // Subcommands added with addCommand inherit no settings: each says how to get help after a usage error.
-for (const command of [checkCommand(), fixCommand(), timelineCommand(), rehearseCommand()]) {
+for (const command of [
+  checkCommand(),
+  fixCommand(),
+  timelineCommand(),
+  rehearseCommand(),
+  webhookCommand(),
+]) {
   program.addCommand(command.exitOverride().showHelpAfterError("(run with --help for usage)"));
 }
 

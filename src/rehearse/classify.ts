@@ -37,8 +37,12 @@ export interface ClassifyContext {
   refusedClientPorts: ReadonlySet<number>;
 }
 
-/** Below this, a 502 after a successful connect is the fpm Service resetting a refused connection. */
-const IMMEDIATE_SECONDS = 0.1;
+/**
+ * Below this, a 502 after a successful connect is the fpm Service resetting a refused connection; a wait in
+ * php-fpm's open backlog lasts until its master exits, seconds later. Generous, so that a loaded machine
+ * (a slow reset) does not turn a refusal into a backlog wait.
+ */
+const IMMEDIATE_SECONDS = 1;
 
 export function classify(record: RequestRecord, ctx: ClassifyContext): "ok" | FailureKind {
   const { status } = record;
