@@ -9,7 +9,9 @@ import { runCli, STACK_TRACE } from "../cli/run-cli.js";
 
 const FIXTURES = "test/fixtures/bad-input";
 /** Any one bad input is answered well within this; the alias bomb and the 50 MB file included. */
-const TIME_LIMIT_MS = 5_000;
+// A guard against hangs (an alias bomb expanding, a parser looping), not a performance figure: generous
+// enough for a loaded 2-core machine; the speed of check is measured in `npm run bench`.
+const TIME_LIMIT_MS = 30_000;
 
 async function problemsOf(path: string): Promise<{ problems: Problem[]; workloads: number; ms: number }> {
   const started = performance.now();
