@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Benchmark, Figure, Measured } from "./types.js";
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -49,6 +50,9 @@ export interface WebhookBenchOptions {
  *   const figures = await benchWebhook({ rounds: 3 });
  *   figures.validate_rps >= 1000 && figures.validate_p99_ms < 10;
  */
+/** Every round's value of each figure from the last `benchWebhook` run, for medians with their spread. */
+export let lastSamples: { samples: Record<string, number[]>; errors: number } | undefined;
+
 export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<Record<string, number>> {
   const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 3);
   const seconds = options.seconds ?? 5;
@@ -141,6 +145,7 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<R
         add(`${name}_p99_ms`, paced.latency.p99);
       }
     }
+    lastSamples = { samples, errors };
     const figures: Record<string, number> = {};
     for (const [name, values] of Object.entries(samples)) figures[name] = median(values);
     figures.errors = errors;
@@ -187,3 +192,49 @@ function median(values: number[]): number {
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
+
+const stat = (values: number[]): Measured => ({
+  median: median(values),
+  min: Math.min(...values),
+  max: Math.max(...values),
+  repeats: values.length,
+});
+
+/** `npm run bench`'s webhook entry: the issue-5 goal is 1,000 reviews/s with p99 under 10 ms, no errors. */
+export const webhookBenchmark: Benchmark = {
+  id: "webhook",
+  title: "webhook: AdmissionReviews over HTTPS under autocannon",
+  async run(context) {
+    await benchWebhook({ rounds: context.rounds, log: context.log });
+    const { samples, errors } = lastSamples ?? { samples: {}, errors: 0 };
+    const healthz = stat(samples.healthz_rps ?? [0]);
+    const figures: Figure[] = [];
+    for (const name of ["validate", "mutate", "validate_cached", "mutate_cached"]) {
+      const label = name.replace("_cached", " (repeated object, cached)");
+      figures.push({
+        id: `webhook.${name}_rps`,
+        label: `${label}: reviews/s at saturation`,
+        unit: "reviews/s",
+        value: stat(samples[`${name}_rps`] ?? [0]),
+        baseline: { label: "/healthz on the same server", value: healthz },
+        goal: { min: GOAL_RATE },
+      });
+      figures.push({
+        id: `webhook.${name}_p99_ms`,
+        label: `${label}: p99 latency at ${GOAL_RATE}/s`,
+        unit: "ms",
+        value: stat(samples[`${name}_p99_ms`] ?? [0]),
+        baseline: { label: "p50 at the same rate", value: stat(samples[`${name}_p50_ms`] ?? [0]) },
+        goal: { max: 10 },
+      });
+    }
+    figures.push({
+      id: "webhook.errors",
+      label: "errors, timeouts and non-2xx",
+      unit: "count",
+      value: stat([errors]),
+      goal: { max: 0 },
+    });
+    return { setup: { connections: CONNECTIONS, goalRate: GOAL_RATE, rounds: context.rounds }, figures };
+  },
+};

@@ -17,7 +17,7 @@ export function fixManifestObject(
   options: { assumptions: Assumptions },
 ): { fixed: Record<string, unknown>; applied: string[]; skipped: string[] } {
   const path = "<object>";
-  const result = checkSources([{ path, kind: "kubernetes", text: JSON.stringify(object) }], {
+  const result = checkSources([{ path, kind: "kubernetes", text: "", values: [object] }], {
     assumptions: options.assumptions,
   });
   const fixed = structuredClone(object);

@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { type DockerfileFacts, parseDockerfile } from "../sources/dockerfile.js";
 import type { SourceFile } from "../sources/files.js";
 import { fileLines } from "../sources/ini.js";
-import { type KubernetesObject, parseManifests } from "../sources/kubernetes.js";
+import { type KubernetesObject, manifestsFromValues, parseManifests } from "../sources/kubernetes.js";
 import { embeddedTextMapper, type YamlView } from "../sources/yaml-view.js";
 import { knownImage, parseImageReference } from "./images.js";
 import { type ConfigPlacement, placementOf, readConfigSettings, writtenSetting } from "./settings.js";
@@ -46,7 +46,9 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
   const manifestProblems: Problem[][] = [];
   for (const file of files) {
     if (file.kind === "kubernetes") {
-      const parsed = parseManifests(file.path, file.text);
+      const parsed = file.values
+        ? manifestsFromValues(file.path, file.values)
+        : parseManifests(file.path, file.text);
       objects.push(...parsed.objects);
       manifestProblems.push(parsed.problems);
     } else if (file.kind === "dockerfile") {

@@ -10,6 +10,11 @@ export interface SourceFile {
   path: string;
   kind: SourceKind;
   text: string;
+  /**
+   * Kubernetes objects already parsed (an AdmissionReview's object): read as documents without parsing
+   * `text`, so the webhook does not serialise and re-parse what the API server sent. Positions are 1:1.
+   */
+  values?: unknown[];
 }
 
 export interface ReadInputsOptions {

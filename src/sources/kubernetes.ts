@@ -1,4 +1,4 @@
-import { type Alias, type Document, isMap, LineCounter, type Node, parseAllDocuments, visit } from "yaml";
+import { type Alias, Document, isMap, LineCounter, type Node, parseAllDocuments, visit } from "yaml";
 import type { Problem } from "../model/types.js";
 import { type DocumentContext, toLocation, YamlView } from "./yaml-view.js";
 
@@ -148,4 +148,40 @@ function yamlMessage(code: string, message: string): string {
   if (code === "TAB_AS_INDENT") return "tab used for indentation: YAML allows only spaces";
   if (code === "RESOURCE_EXHAUSTION") return `too many aliases (an alias bomb?): ${first}`;
   return first;
+}
+
+/**
+ * Reads objects that are already values (the admission webhook's `request.object`) as documents, without
+ * a text to parse; locations are 1:1, since there is no file to point into.
+ */
+export function manifestsFromValues(
+  file: string,
+  values: unknown[],
+): { objects: KubernetesObject[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const objects: KubernetesObject[] = [];
+  values.forEach((value, documentIndex) => {
+    const doc = new Document(value) as unknown as Document.Parsed;
+    const ctx: DocumentContext = {
+      file,
+      doc,
+      lineCounter: new LineCounter(),
+      helmSource: undefined,
+      problems,
+      text: "",
+    };
+    const root = new YamlView(ctx, doc.contents, []);
+    if (!root.isMap()) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        code: "not-an-object",
+        message: "not a Kubernetes object (a mapping)",
+      });
+      return;
+    }
+    collectObjects(root, documentIndex, objects);
+  });
+  return { objects, problems };
 }

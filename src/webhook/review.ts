@@ -218,8 +218,9 @@ export function checkObject(
 ): CheckResult {
   const kind = request.kind.kind || kindOf(object);
   const path = `<admission:${kind}/${request.namespace || "-"}/${request.name || nameOf(object)}>`;
-  const text = JSON.stringify(reviewedView(object, request.namespace));
-  return checkSources([{ path, kind: "kubernetes", text }], { assumptions });
+  // The object is already a value: the model reads it as a document without serialising and re-parsing it.
+  const value = reviewedView(object, request.namespace);
+  return checkSources([{ path, kind: "kubernetes", text: "", values: [value] }], { assumptions });
 }
 
 function warningLine(finding: Finding): string {
