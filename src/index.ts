@@ -16,6 +16,7 @@ export { applyEdits, collectEdits } from "./fix/engine.js";
 export { fixManifestObject } from "./fix/object.js";
 export { fixSources } from "./fix/run.js";
 export type { Edit, Fix } from "./fix/types.js";
+export { generateInit } from "./init/generate.js";
 export { buildModel, type Model } from "./model/build.js";
 export type * from "./model/types.js";
 export { DEFAULT_ASSUMPTIONS } from "./model/types.js";

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { checkCommand, EXIT } from "./check-command.js";
 import { fixCommand } from "./fix-command.js";
+import { initCommand } from "./init-command.js";
 import { rehearseCommand } from "./rehearse-command.js";
 import { timelineCommand } from "./timeline-command.js";
 import { webhookCommand } from "./webhook-command.js";
@@ -18,6 +19,7 @@ const program = new Command("fpm-graceful")
 for (const command of [
   checkCommand(),
   fixCommand(),
+  initCommand(),
   timelineCommand(),
   rehearseCommand(),
   webhookCommand(),

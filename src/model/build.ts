@@ -267,6 +267,17 @@ function linkConfigMaps(
   for (const mount of container.mounts) {
     const volume = workload.volumes.find((v) => v.name === mount.volume);
     const data = volume && configMaps.get(`${workload.namespace}/${volume.configMap}`);
+    if (volume && !data) {
+      // A php-fpm config mounted from a ConfigMap that is not among the inputs may set anything.
+      const placement = placementOf(mount.mountPath, undefined);
+      if (
+        placement === "fpm-main" ||
+        placement === "fpm-include" ||
+        (placement === undefined && /php/.test(mount.mountPath))
+      ) {
+        container.unseenConfigs.push(`ConfigMap ${volume.configMap} mounted at ${mount.mountPath}`);
+      }
+    }
     if (!volume || !data) continue;
     for (const { key, view, documentIndex } of data) {
       const text = view.string();

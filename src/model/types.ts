@@ -163,6 +163,8 @@ export interface Container {
   args: string[];
   /** The php-fpm, php.ini and nginx configs that reach this container, for fixes that add a setting. */
   configs: LinkedConfig[];
+  /** php-fpm configs mounted from ConfigMaps that are not among the inputs: their settings are unknown. */
+  unseenConfigs: string[];
 }
 
 /** Where a config that reaches a container is written, so a fix can edit it in place. */

@@ -135,6 +135,7 @@ function readContainer(view: YamlView, sidecar: boolean): Container | undefined 
     command,
     args,
     configs: [],
+    unseenConfigs: [],
   };
 }
 
@@ -289,6 +290,7 @@ export function imageWorkload(
     command: [],
     args: [],
     configs: [],
+    unseenConfigs: [],
   };
   return {
     id: `Image/-/${name}`,

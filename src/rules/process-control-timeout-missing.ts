@@ -12,8 +12,12 @@ export const rule: Rule = {
     messages: {
       default:
         "{{because}}: on SIGQUIT php-fpm's master sends its workers SIGTERM within milliseconds, so requests in flight get 502.",
+      unseen:
+        "no process_control_timeout is seen among the inputs, but {{unseen}} is not among them and may set it; if it does not, SIGQUIT kills requests in flight at once.",
     },
     fix: {
+      unseen:
+        "Check that ConfigMap too (`fpm-graceful check` with its manifest), or set `process_control_timeout = {{seconds}}s` under `[global]` in it.",
       default:
         "Set `process_control_timeout = {{seconds}}s` (at least the longest request, {{longest}}) in a `[global]` section of php-fpm's own config: php-fpm.conf, or a php-fpm.d/*.conf file that opens with `[global]`. Not in php.ini.",
     },
@@ -30,15 +34,18 @@ export const rule: Rule = {
       if (context.workload.kind === "Image" && !container.settings.some((s) => s.scope.startsWith("fpm")))
         continue;
       const global = container.settings.find((s) => s.scope === "fpm-global");
+      const unseen = pct.loc === undefined ? container.unseenConfigs[0] : undefined;
       context.report({
-        messageId: "default",
+        messageId: unseen ? "unseen" : "default",
+        ...(unseen ? { severity: "warning" as const } : {}),
         container,
-        fix: processControlTimeoutFix(context.workload, container, context.targets),
+        fix: unseen ? undefined : processControlTimeoutFix(context.workload, container, context.targets),
         loc: pct.loc ?? global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
         data: {
           because: pct.because,
           seconds: Math.ceil(context.timeline.longestRequestSeconds),
           longest: `${context.timeline.longestRequestSeconds}s`,
+          unseen: unseen ?? "",
         },
       });
     }

@@ -142,7 +142,13 @@ function containerTimeline(
     note: "grace period over",
   });
   signals.sort((a, b) => a.at - b.at);
-  const pct = container.role === "fpm" ? processControlTimeout(container).value : 0;
+  const pctDerived = container.role === "fpm" ? processControlTimeout(container) : undefined;
+  const pct = pctDerived?.value ?? 0;
+  if (pctDerived && pctDerived.loc === undefined && container.unseenConfigs.length > 0) {
+    notes.add(
+      `${container.name}: process_control_timeout read as 0; ${container.unseenConfigs.join(", ")} is not among the inputs`,
+    );
+  }
   const reaction = reactionOf(container.role, signals, pct, R);
   return {
     container: container.name,

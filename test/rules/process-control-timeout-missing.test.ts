@@ -44,6 +44,33 @@ ruleTester("process-control-timeout-missing", {
   ],
   invalid: [
     {
+      name: "a php-fpm.d file mounted from a ConfigMap that is not among the inputs: a warning, not an error",
+      files: {
+        "app.yaml": dedent`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: app}
+          spec:
+            template:
+              spec:
+                containers:
+                  - name: php-fpm
+                    image: php:8.2-fpm
+                    volumeMounts: [{name: fpm, mountPath: /usr/local/etc/php-fpm.d/zz.conf, subPath: zz.conf}]
+                volumes: [{name: fpm, configMap: {name: app-fpm}}]
+        `,
+      },
+      findings: [
+        {
+          line: 8,
+          column: 17,
+          severity: "warning",
+          message:
+            "ConfigMap app-fpm mounted at /usr/local/etc/php-fpm.d/zz.conf is not among them and may set it",
+        },
+      ],
+    },
+    {
       name: "official image, no config: points at the container",
       files: { "app.yaml": deployment("php:8.2-fpm") },
       findings: [

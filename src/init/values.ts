@@ -1,0 +1,62 @@
+import { type FixTargets, fixTargets } from "../fix/targets.js";
+import { buildModel } from "../model/build.js";
+import type { Assumptions } from "../model/types.js";
+import { computeTimeline } from "../timeline/timeline.js";
+import { asSourceFiles, workloadFiles } from "./files.js";
+import { namesOf } from "./objects.js";
+import { type InitOptions, usesNativeSidecar } from "./options.js";
+
+/** The numbers a generated setup is written with. */
+export interface InitValues {
+  /** The php-fpm workload's preStop, process_control_timeout and grace period (the one pod, sidecar topology). */
+  fpm: FixTargets;
+  /** The nginx Deployment's (separate topology only). */
+  nginx: FixTargets | undefined;
+  /** `request_terminate_timeout`: `--max-request` in whole seconds (php-fpm reads no fractions). */
+  longestRequestSeconds: number;
+  /** php-fpm as a native sidecar (init container with `restartPolicy: Always`) behind nginx. */
+  nativeSidecar: boolean;
+}
+
+/** The model's assumptions for a setup made with these options: what `check` must be run with. */
+export function initAssumptions(options: InitOptions): Assumptions {
+  return {
+    propagationSeconds: options.propagationSeconds,
+    maxRequestSeconds: Math.ceil(options.maxRequestSeconds),
+    kubeVersion: options.kubeVersion,
+  };
+}
+
+/**
+ * The values `fix` would write: the setup is first rendered with no preStop, no process_control_timeout and
+ * no grace period, read back by the model, and each workload's `fixTargets` (src/fix/targets.ts) gives its
+ * numbers. There is one formula for these values, and `init`, `fix` and the webhook share it.
+ *
+ * @example
+ *   initValues({ ...DEFAULT_INIT_OPTIONS, kubeVersion: "1.28" }).fpm;
+ *   // { preStopSeconds: 7, processControlTimeoutSeconds: 65, gracePeriodSeconds: 77, nativeSleep: false }
+ */
+export function initValues(options: InitOptions): InitValues {
+  const none: FixTargets = {
+    preStopSeconds: 0,
+    processControlTimeoutSeconds: 0,
+    gracePeriodSeconds: 0,
+    nativeSleep: false,
+  };
+  const skeleton: InitValues = {
+    fpm: none,
+    nginx: options.topology === "separate" ? none : undefined,
+    longestRequestSeconds: Math.ceil(options.maxRequestSeconds),
+    nativeSidecar: usesNativeSidecar(options),
+  };
+  const model = buildModel(asSourceFiles(workloadFiles(options, skeleton)));
+  const assumptions = initAssumptions(options);
+  const targetsOf = (name: string): FixTargets => {
+    const workload = model.workloads.find((w) => w.kind === "Deployment" && w.name === name);
+    if (!workload) throw new Error(`init: the model read no Deployment ${name} from the generated setup`);
+    return fixTargets(workload, computeTimeline(workload, assumptions), assumptions);
+  };
+  const names = namesOf(options.name);
+  if (options.topology === "sidecar") return { ...skeleton, fpm: targetsOf(names.app) };
+  return { ...skeleton, fpm: targetsOf(names.fpm), nginx: targetsOf(names.nginx) };
+}
