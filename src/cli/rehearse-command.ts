@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { buildModel } from "../model/build.js";
 import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
@@ -67,6 +69,10 @@ export function rehearseCommand(): Command {
     .option("--report <file>", "write a self-contained HTML report with the timeline picture")
     .option("--php-fpm <path>", "php-fpm binary (default /usr/sbin/php-fpm8.2)")
     .option("--nginx <path>", "nginx binary (default /usr/sbin/nginx)")
+    .option(
+      "--app <dir>",
+      "your docroot instead of the bundled app (its front controller index.php gets the load)",
+    )
     .action(async (paths: string[], opts) => {
       const requested = String(
         opts.strategy ?? (paths.length > 0 ? "manifests,recommended" : REHEARSE_DEFAULTS.strategy),
@@ -81,6 +87,12 @@ export function rehearseCommand(): Command {
       if (!parsed.options) return fail(parsed.problems.join("\n"));
       const options = parsed.options;
       if (!builtIn) options.strategies = [];
+      if (opts.app) {
+        const app = resolve(opts.app);
+        if (!existsSync(join(app, "index.php")))
+          return fail(`--app ${opts.app}: no index.php in that directory`);
+        options.appDir = app;
+      }
       if (wantsManifests) {
         const plans = await manifestPlans(
           paths,
