@@ -17,7 +17,7 @@ export function fixManifestObject(
   options: { assumptions: Assumptions },
 ): { fixed: Record<string, unknown>; applied: string[]; skipped: string[] } {
   const path = "<object>";
-  const result = checkSources([{ path, kind: "kubernetes", text: "", values: [object] }], {
+  const result = checkSources([{ path, kind: "kubernetes", text: "", values: [modelView(object)] }], {
     assumptions: options.assumptions,
   });
   const fixed = structuredClone(object);
@@ -35,4 +35,16 @@ export function fixManifestObject(
     applied.push(`${finding.rule}: ${fix.description}`);
   }
   return { fixed, applied, skipped };
+}
+
+/**
+ * The part of an object the model reads: `status` and `metadata.managedFields` (often most of an object the
+ * API server sends) are left out, so the check builds no nodes for them. Key paths stay the same.
+ */
+function modelView(object: Record<string, unknown>): Record<string, unknown> {
+  const { status: _status, metadata, ...rest } = object;
+  if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata))
+    return { ...rest, metadata };
+  const { managedFields: _managedFields, ...kept } = metadata as Record<string, unknown>;
+  return { ...rest, metadata: kept };
 }

@@ -161,7 +161,7 @@ export function manifestsFromValues(
   const problems: Problem[] = [];
   const objects: KubernetesObject[] = [];
   values.forEach((value, documentIndex) => {
-    const doc = new Document(value) as unknown as Document.Parsed;
+    const doc = new Document(value, { aliasDuplicateObjects: false }) as unknown as Document.Parsed;
     const ctx: DocumentContext = {
       file,
       doc,
