@@ -1,5 +1,13 @@
 import { checkBenchmark } from "./check.js";
+import { fixBenchmark } from "./fix.js";
+import { rehearseBenchmark } from "./rehearse.js";
 import type { Benchmark } from "./types.js";
+import { webhookBenchmark } from "./webhook.js";
 
 /** Every benchmark `npm run bench` runs, in order. Add one: a module under bench/ and a line here. */
-export const BENCHMARKS: readonly Benchmark[] = [checkBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  checkBenchmark,
+  fixBenchmark,
+  webhookBenchmark,
+  rehearseBenchmark,
+];

@@ -117,8 +117,8 @@ export function processControlTimeoutFix(
     (s) => s.key === "process_control_timeout" && s.scope !== "fpm-global",
   )) {
     const removal =
-      ignored.origin?.kind === "dockerfile" ? undefined : replaceSettingLine(ignored, undefined);
-    if (removal) edits.push(removal);
+      ignored.origin?.kind === "dockerfile" ? undefined : replaceSettingLine(ignored, undefined, edits);
+    if (removal && !edits.includes(removal)) edits.push(removal);
   }
   const removals = edits.length;
   const fpmConfig = container.configs.find(
@@ -127,17 +127,27 @@ export function processControlTimeoutFix(
   const runWriting = container.settings.find(
     (s) => s.key === "process_control_timeout" && s.origin?.kind === "dockerfile",
   );
+  let merged = false;
   if (fpmConfig?.origin.kind === "configmap") {
-    const text = fpmConfig.origin.text;
+    const origin = fpmConfig.origin;
+    // A removal from this same text (a pool-section copy) must stay: build on it rather than on the original,
+    // since of two `set`s of one key only the last would count.
+    const removal = edits.find((e): e is ManifestEdit => sameConfigMapKey(e, origin));
+    const text = typeof removal?.value === "string" ? removal.value : origin.text;
     const appended = `${text}${text.endsWith("\n") || text === "" ? "" : "\n"}\n${globalSection(seconds).join("\n")}\n`;
-    edits.push({
-      kind: "manifest",
-      file: fpmConfig.origin.file,
-      documentIndex: fpmConfig.origin.documentIndex,
-      path: fpmConfig.origin.path,
-      op: "set",
-      value: appended,
-    });
+    if (removal) {
+      removal.value = appended;
+      merged = true;
+    } else {
+      edits.push({
+        kind: "manifest",
+        file: origin.file,
+        documentIndex: origin.documentIndex,
+        path: origin.path,
+        op: "set",
+        value: appended,
+      });
+    }
   } else if (fpmConfig?.origin.kind === "file") {
     const lines = fpmConfig.origin.text.split("\n").length;
     edits.push({
@@ -170,7 +180,7 @@ export function processControlTimeoutFix(
   } else if (workload.kind !== "Image" && container.imageFacts.role === "fpm") {
     edits.push(...configMapEdits(workload, container, seconds));
   }
-  if (edits.length === removals) return undefined;
+  if (edits.length === removals && !merged) return undefined;
   return { description, edits: [...edits, ...graceEdits(workload, targets)] };
 }
 
@@ -199,8 +209,28 @@ function configMapEdits(workload: Workload, container: Container, seconds: numbe
   ];
 }
 
-/** Replaces (or, with undefined, deletes) the line that holds a setting, wherever it is written. */
-function replaceSettingLine(setting: ConfigSetting, line: string | undefined): Edit | undefined {
+/** Whether an edit sets the same ConfigMap key an origin names. */
+function sameConfigMapKey(
+  edit: Edit,
+  origin: { file: string; documentIndex: number; path: (string | number)[] },
+) {
+  return (
+    edit.kind === "manifest" &&
+    edit.file === origin.file &&
+    edit.documentIndex === origin.documentIndex &&
+    edit.path.join("\0") === origin.path.join("\0")
+  );
+}
+
+/**
+ * The edit that replaces (or, with `line` undefined, removes) a setting's line. In a ConfigMap, an edit of
+ * the same key among `earlier` is updated in place and returned, so several lines of one text all change.
+ */
+function replaceSettingLine(
+  setting: ConfigSetting,
+  line: string | undefined,
+  earlier: Edit[] = [],
+): Edit | undefined {
   const origin = setting.origin;
   if (!origin || origin.kind === "dockerfile") return undefined;
   if (origin.kind === "file") {
@@ -213,13 +243,18 @@ function replaceSettingLine(setting: ConfigSetting, line: string | undefined): E
     };
   }
   // In a ConfigMap the setting is a line of the embedded text: find it by its key and value.
-  const lines = origin.text.split("\n");
+  const previous = earlier.find((e): e is ManifestEdit => sameConfigMapKey(e, origin));
+  const lines = (typeof previous?.value === "string" ? previous.value : origin.text).split("\n");
   const index = lines.findIndex((l) =>
     new RegExp(`^\\s*${setting.key}\\s*=\\s*${escapeRegExp(setting.value)}\\b`).test(l),
   );
   if (index === -1) return undefined;
   if (line === undefined) lines.splice(index, 1);
   else lines[index] = line;
+  if (previous) {
+    previous.value = lines.join("\n");
+    return previous;
+  }
   return {
     kind: "manifest",
     file: origin.file,

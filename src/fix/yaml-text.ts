@@ -5,7 +5,6 @@ import {
   isScalar,
   isSeq,
   Lexer,
-  LineCounter,
   parseAllDocuments,
   stringify,
   type Node as YamlNode,
@@ -15,34 +14,88 @@ import type { ManifestEdit } from "./types.js";
 /** Why an edit could not be applied to a file's text; the file is then left as it was. */
 export class EditError extends Error {}
 
+/** `json` keeps a JSON manifest JSON: flow values are written as JSON, which is also valid YAML. */
+export type EditStyle = "yaml" | "json";
+
 /**
  * Applies manifest edits to YAML text by splicing only the bytes an edit concerns: comments, key order,
- * quoting, indentation and unrelated documents stay exactly as they were. Each edit re-parses the text, so
- * later edits see earlier ones; a result that does not parse, or does not hold the edited value, throws.
+ * quoting, indentation and unrelated documents stay exactly as they were. Each edit re-parses the document
+ * it edits, so later edits see earlier ones; a result that does not parse, or does not hold the edited
+ * value, throws.
  *
  * @example
  *   applyManifestEdits("spec:\n  replicas: 1 # one\n", [{ kind: "manifest", file: "a.yaml", documentIndex: 0,
  *     path: ["spec", "replicas"], op: "set", value: 3 }]);
  *   // "spec:\n  replicas: 3 # one\n"
  */
-/** `json` keeps a JSON manifest JSON: flow values are written as JSON, which is also valid YAML. */
-export type EditStyle = "yaml" | "json";
-
 export function applyManifestEdits(text: string, edits: ManifestEdit[], style: EditStyle = "yaml"): string {
+  if (edits.length === 0) return text;
+  return appliedPerDocument(text, edits, style) ?? appliedToWholeText(text, edits, style);
+}
+
+function appliedToWholeText(text: string, edits: ManifestEdit[], style: EditStyle): string {
   let current = text;
-  for (const edit of edits) current = applyOne(current, edit, style);
+  for (const edit of edits) current = applyOne(current, edit, style, edit.documentIndex);
   return current;
 }
 
-function parse(text: string): Document.Parsed[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: false });
-  if (!Array.isArray(docs)) return [];
-  return docs as Document.Parsed[];
+/**
+ * A file of a hundred documents with hundreds of edits would be re-parsed whole twice per edit (quadratic):
+ * each document's edits work on its own slice of the text instead, parsed alone. Undefined when the file
+ * holds one document, or an edited slice does not parse alone to its document (then the whole text is used).
+ */
+function appliedPerDocument(text: string, edits: ManifestEdit[], style: EditStyle): string | undefined {
+  const docs = parse(text);
+  if (docs.length <= 1) return undefined;
+  const slices = documentSlices(text, docs);
+  const byDocument = new Map<number, ManifestEdit[]>();
+  for (const edit of edits) {
+    if (slices[edit.documentIndex] === undefined) throw new EditError(`no document ${edit.documentIndex}`);
+    byDocument.set(edit.documentIndex, [...(byDocument.get(edit.documentIndex) ?? []), edit]);
+  }
+  for (const [index, slice] of slices.entries()) {
+    const documentEdits = byDocument.get(index);
+    if (!documentEdits) continue;
+    const alone = parse(slice);
+    if (alone.length !== 1 || (alone[0]?.errors.length ?? 0) !== docs[index]?.errors.length) return undefined;
+    let current = slice;
+    for (const edit of documentEdits) current = applyOne(current, edit, style, 0);
+    slices[index] = current;
+  }
+  return slices.join("");
 }
 
-function applyOne(text: string, edit: ManifestEdit, style: EditStyle): string {
-  const doc = parse(text)[edit.documentIndex];
+/**
+ * The text cut into one slice per document, at line starts between a document's end and the next one's
+ * first line (its comments, directives and `---`).
+ */
+function documentSlices(text: string, docs: Document.Parsed[]): string[] {
+  const cuts = [0];
+  for (const doc of docs.slice(0, -1)) {
+    const end = doc.range[2];
+    cuts.push(end === 0 || text[end - 1] === "\n" ? end : lineEnd(text, end + 1));
+  }
+  cuts.push(text.length);
+  return docs.map((_, i) => text.slice(cuts[i], cuts[i + 1]));
+}
+
+/**
+ * The last text parsed and its documents: an edit's check of its result is the next edit's parse of the
+ * same text. Documents are only read here, never changed.
+ */
+let lastParsed: { text: string; docs: Document.Parsed[] } | undefined;
+
+function parse(text: string): Document.Parsed[] {
+  if (lastParsed?.text === text) return lastParsed.docs;
+  const parsed = parseAllDocuments(text, { keepSourceTokens: false });
+  const docs = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+  lastParsed = { text, docs };
+  return docs;
+}
+
+/** Applies one edit to the document at `index` of `text` (`edit.documentIndex` of the file, in messages). */
+function applyOne(text: string, edit: ManifestEdit, style: EditStyle, index: number): string {
+  const doc = parse(text)[index];
   if (!doc) throw new EditError(`no document ${edit.documentIndex}`);
   if (doc.errors.length > 0) throw new EditError(`document ${edit.documentIndex} does not parse`);
   // Walk as far as the path exists.
@@ -81,7 +134,7 @@ function applyOne(text: string, edit: ManifestEdit, style: EditStyle): string {
       throw new EditError(`${edit.path.slice(0, depth).join(".")} is not a mapping`);
     }
   }
-  const check = parse(result)[edit.documentIndex];
+  const check = parse(result)[index];
   if (!check || check.errors.length > 0)
     throw new EditError(`editing ${edit.path.join(".")} would break the YAML`);
   return result;
