@@ -16,7 +16,7 @@ export const rule: Rule = {
     },
     fix: {
       default:
-        "Stop nginx with SIGQUIT (graceful): `STOPSIGNAL SIGQUIT` in its Dockerfile (the official nginx image has it), `lifecycle.stopSignal: SIGQUIT` on 1.33+, or `nginx -s quit` at the end of its preStop.",
+        "Stop nginx with SIGQUIT (graceful): `STOPSIGNAL SIGQUIT` in its Dockerfile (the official nginx image has it), or `lifecycle.stopSignal: SIGQUIT` on 1.33+. Not `nginx -s quit` in preStop: the stop signal that follows the hook (SIGTERM) turns nginx's graceful shutdown into a fast one.",
     },
   },
   check(context) {
