@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { type CheckResult, failsAt } from "../check.js";
-import { checkPaths } from "../index.js";
+import { type CheckPathsOptions, checkPaths } from "../index.js";
 import { DEFAULT_ASSUMPTIONS, type Problem } from "../model/types.js";
 import { FORMATTERS, type Format } from "../report/index.js";
 import type { Severity } from "../rules/types.js";
@@ -78,6 +78,18 @@ function describeWriteError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The model options every reading command takes, as `checkPaths` wants them. */
+export function modelOptions(opts: Record<string, unknown>): CheckPathsOptions {
+  return {
+    propagation: opts.propagation as number | undefined,
+    maxRequest: opts.maxRequest as number | undefined,
+    kubeVersion: opts.kubeVersion as string | undefined,
+    dockerfiles: opts.dockerfile as Record<string, string> | undefined,
+    config: opts.config as string | undefined,
+    maxFileBytes: opts.maxFileSize as number | undefined,
+  };
+}
+
 export function checkCommand(): Command {
   const command = new Command("check")
     .description(
@@ -104,14 +116,7 @@ export function checkCommand(): Command {
     .option("--no-color", "no colours in text output");
   addModelOptions(command).action(async (paths: string[], opts) => {
     hintStdin(paths);
-    const outcome = await checkPaths(paths, {
-      propagation: opts.propagation,
-      maxRequest: opts.maxRequest,
-      kubeVersion: opts.kubeVersion,
-      dockerfiles: opts.dockerfile,
-      config: opts.config,
-      maxFileBytes: opts.maxFileSize,
-    });
+    const outcome = await checkPaths(paths, modelOptions(opts));
     const format = opts.format as Format;
     const color = wantsColor(format, opts, process.stdout.isTTY === true, process.env);
     const rendered = FORMATTERS[format](outcome.result, color);

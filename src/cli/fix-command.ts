@@ -9,7 +9,7 @@ import { checkPaths } from "../index.js";
 import { buildModel } from "../model/build.js";
 import type { SourceFile } from "../sources/files.js";
 import { writeFileAtomic } from "../write.js";
-import { addModelOptions, EXIT } from "./check-command.js";
+import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
 
 /**
  * `fpm-graceful fix`: applies the findings' edits in place (atomically), or prints them as a diff; for
@@ -27,14 +27,7 @@ export function fixCommand(): Command {
     .option("--diff", "print a unified diff and change nothing")
     .option("--dry-run", "list what would change and change nothing");
   addModelOptions(command).action(async (paths: string[], opts) => {
-    const { result, files, checkOptions } = await checkPaths(paths, {
-      propagation: opts.propagation,
-      maxRequest: opts.maxRequest,
-      kubeVersion: opts.kubeVersion,
-      dockerfiles: opts.dockerfile,
-      config: opts.config,
-      maxFileBytes: opts.maxFileSize,
-    });
+    const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
     const out = (line: string) => process.stdout.write(`${line}\n`);
     const err = (line: string) => process.stderr.write(`${line}\n`);
     for (const p of result.problems)

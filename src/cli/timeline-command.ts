@@ -6,7 +6,14 @@ import { drawTerminalCharts, type WorkloadDrawing } from "../draw/terminal.js";
 import { fixSources } from "../fix/run.js";
 import { checkPaths } from "../index.js";
 import { writeFileAtomic } from "../write.js";
-import { addModelOptions, EXIT, hintStdin, reportNothingRead, reportProblems } from "./check-command.js";
+import {
+  addModelOptions,
+  EXIT,
+  hintStdin,
+  modelOptions,
+  reportNothingRead,
+  reportProblems,
+} from "./check-command.js";
 
 /**
  * `fpm-graceful timeline`: each workload's predicted termination as a chart in the terminal, as an SVG
@@ -24,14 +31,7 @@ export function timelineCommand(): Command {
     .option("--no-color", "no colours");
   addModelOptions(command).action(async (paths: string[], opts) => {
     hintStdin(paths);
-    const { result, files, checkOptions } = await checkPaths(paths, {
-      propagation: opts.propagation,
-      maxRequest: opts.maxRequest,
-      kubeVersion: opts.kubeVersion,
-      dockerfiles: opts.dockerfile,
-      config: opts.config,
-      maxFileBytes: opts.maxFileSize,
-    });
+    const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
     reportProblems(result.problems);
     reportNothingRead(paths, result);
     let after: CheckResult | undefined;

@@ -1,5 +1,4 @@
-import { preStopSleepFix } from "../fix/plans.js";
-import { delayProblems } from "./shared/delay.js";
+import { delayFix, delayProblems } from "./shared/delay.js";
 import { fmt, suggestedDelay } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -25,10 +24,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container: problem.container,
-        fix:
-          problem.container.preStop?.kind === "exec" && problem.container.preStop.analysis.kills.length > 0
-            ? undefined
-            : preStopSleepFix(context.workload, problem.container, context.targets),
+        fix: delayFix(context, problem.container),
         loc: problem.container.preStop?.loc ?? problem.container.loc,
         data: {
           container: problem.container.name,

@@ -1,3 +1,5 @@
+import { preStopSleepFix } from "../../fix/plans.js";
+import type { Fix } from "../../fix/types.js";
 import type { Container } from "../../model/types.js";
 import type { FailureWindow } from "../../timeline/types.js";
 import type { RuleContext } from "../types.js";
@@ -40,4 +42,11 @@ export function nginxStopsFirst(
     return { nginx, closesAt: n.closesAt, fpmClosesAt: f.closesAt };
   }
   return undefined;
+}
+
+/** The preStop fix of a delay finding: a sleep, unless the hook also kills (the kill rules fix those). */
+export function delayFix(context: RuleContext, container: Container): Fix | undefined {
+  const hook = container.preStop;
+  if (hook?.kind === "exec" && hook.analysis.kills.length > 0) return undefined;
+  return preStopSleepFix(context.workload, container, context.targets);
 }
