@@ -1,6 +1,8 @@
 import { checkBenchmark } from "./check.js";
 import { fixBenchmark } from "./fix.js";
+import { interruptBenchmark } from "./interrupt.js";
 import { rehearseBenchmark } from "./rehearse.js";
+import { soakBenchmark } from "./soak.js";
 import type { Benchmark } from "./types.js";
 import { webhookBenchmark } from "./webhook.js";
 
@@ -9,5 +11,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   checkBenchmark,
   fixBenchmark,
   webhookBenchmark,
+  soakBenchmark,
   rehearseBenchmark,
+  interruptBenchmark,
 ];

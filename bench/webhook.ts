@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Benchmark, Figure, Measured } from "./types.js";
 
-interface AutocannonResult {
+export interface AutocannonResult {
   requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   errors: number;
@@ -24,12 +24,12 @@ interface AutocannonResult {
   non2xx: number;
 }
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+export const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 // dist/bench/webhook.js → the repository root.
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
+export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const CONNECTIONS = 10;
-const GOAL_RATE = 1000;
+export const GOAL_RATE = 1000;
 
 export interface WebhookBenchOptions {
   /** Interleaved rounds; each figure is the median over them. */
@@ -60,42 +60,11 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<R
   const dir = await mkdtemp(join(tmpdir(), "fpm-graceful-bench-webhook-"));
   let child: ChildProcess | undefined;
   try {
-    const cert = join(dir, "tls.crt");
-    const key = join(dir, "tls.key");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-      ],
-      { stdio: "ignore" },
-    );
+    const { cert, key } = makeCertificate(dir);
     const started = await startServer(cert, key);
     child = started.child;
     const base = `https://127.0.0.1:${started.port}`;
-    const fixture = JSON.parse(
-      await readFile(join(ROOT, "test/fixtures/webhook/seed-deployment.review.json"), "utf8"),
-    );
-    const body = JSON.stringify(fixture);
-    // Distinct objects (a new name each time) defeat the server's review cache: every review is computed.
-    fixture.request.name = "__NAME__";
-    fixture.request.object.metadata.name = "__NAME__";
-    const template = JSON.stringify(fixture);
+    const { body, template } = await reviewBodies();
     let serial = 0;
     const headers = { "content-type": "application/json" };
     const same = { method: "POST", headers, body };
@@ -159,8 +128,53 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<R
   }
 }
 
+/**
+ * The seed Deployment's AdmissionReview as a body (`body`), and as a `template` whose `__NAME__` is
+ * replaced by a new name each request: distinct objects defeat the server's review cache, so every review
+ * is computed.
+ */
+export async function reviewBodies(): Promise<{ body: string; template: string }> {
+  const fixture = JSON.parse(
+    await readFile(join(ROOT, "test/fixtures/webhook/seed-deployment.review.json"), "utf8"),
+  );
+  const body = JSON.stringify(fixture);
+  fixture.request.name = "__NAME__";
+  fixture.request.object.metadata.name = "__NAME__";
+  return { body, template: JSON.stringify(fixture) };
+}
+
+/** A self-signed EC certificate for 127.0.0.1 / localhost in `dir` (openssl), as the webhook's Secret holds. */
+export function makeCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, "tls.crt");
+  const key = join(dir, "tls.key");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
+  return { cert, key };
+}
+
 /** The server in a child process, as in its pod: its logs go where a pod's would (here, nowhere). */
-async function startServer(cert: string, key: string): Promise<{ child: ChildProcess; port: number }> {
+export async function startServer(cert: string, key: string): Promise<{ child: ChildProcess; port: number }> {
   const serverModule = pathToFileURL(join(ROOT, "dist/src/webhook/server.js")).href;
   const typesModule = pathToFileURL(join(ROOT, "dist/src/model/types.js")).href;
   const script = `
