@@ -4,7 +4,7 @@
  * PIDs of namespace PID 1s, and temp directories.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -34,9 +34,11 @@ export class ProcessRegistry {
     this.pids.delete(pid);
   }
 
-  /** A fresh temp directory, removed at cleanup. */
+  /** A fresh temp directory, removed at cleanup. It names its owner, so a later run can tell it is stale. */
   tempDir(prefix: string): string {
+    if (this.dirs.size === 0) removeStaleTempDirs();
     const dir = mkdtempSync(join(tmpdir(), `fpm-graceful-${prefix}-`));
+    writeFileSync(join(dir, OWNER_FILE), String(process.pid));
     this.dirs.add(dir);
     return dir;
   }
@@ -104,5 +106,41 @@ function killQuietly(pid: number, signal: NodeJS.Signals): void {
     process.kill(pid, signal);
   } catch {
     // already gone
+  }
+}
+
+const OWNER_FILE = ".fpm-graceful-owner";
+
+/**
+ * A rehearsal killed with SIGKILL cannot remove its temp directories (its processes die with it, through
+ * `--pdeathsig` and `--kill-child`): the next rehearsal removes those whose owner process is gone.
+ */
+export function removeStaleTempDirs(root = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith("fpm-graceful-"));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const dir = join(root, name);
+    const ownerFile = join(dir, OWNER_FILE);
+    if (!existsSync(ownerFile)) continue;
+    const owner = Number(readFileSync(ownerFile, "utf8"));
+    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

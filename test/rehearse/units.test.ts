@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { classify } from "../../src/rehearse/classify.js";
 import { parseMix, parseRehearseFlags } from "../../src/rehearse/cli-options.js";
 import { remainingGraceSeconds } from "../../src/rehearse/kubelet.js";
 import { pickDuration, type RequestRecord } from "../../src/rehearse/load.js";
+import { removeStaleTempDirs } from "../../src/rehearse/registry.js";
 import { renderHtml, renderTable, toJson } from "../../src/rehearse/report.js";
 import type { RehearsalResult } from "../../src/rehearse/result.js";
 import { strategyPlan } from "../../src/rehearse/strategies.js";
@@ -179,4 +184,22 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
   assert.match(html, /<svg [^>]*role="img"/);
   assert.match(html, /SIGTERM &lt;kills&gt;/);
   assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+});
+
+test("a temp dir left by a SIGKILLed rehearsal is removed by the next one; a live owner's is kept", () => {
+  const root = mkdtempSync(join(tmpdir(), "stale-test-"));
+  try {
+    const dead = spawnSync("true").pid as number;
+    const stale = mkdtempSync(join(root, "fpm-graceful-recommended-"));
+    writeFileSync(join(stale, ".fpm-graceful-owner"), String(dead));
+    const live = mkdtempSync(join(root, "fpm-graceful-recommended-"));
+    writeFileSync(join(live, ".fpm-graceful-owner"), String(process.pid));
+    const foreign = mkdtempSync(join(root, "fpm-graceful-bench-"));
+    assert.deepEqual(removeStaleTempDirs(root), [stale]);
+    assert.equal(existsSync(stale), false);
+    assert.equal(existsSync(live), true);
+    assert.equal(existsSync(foreign), true, "a dir without an owner file is not ours to remove");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
