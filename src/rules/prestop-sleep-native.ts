@@ -11,7 +11,7 @@ export const rule: Rule = {
       "An exec preStop that only sleeps can be the native `preStop.sleep`, which needs no shell in the image.",
     messages: {
       default:
-        "This preStop only sleeps {{seconds}}s through a shell; Kubernetes {{version}} has the native `preStop.sleep` (beta and on by default from 1.30, GA in 1.34).",
+        "This preStop only sleeps {{seconds}}s through an exec hook (the image needs `sleep`, and a shell for `sh -c`); Kubernetes {{version}} has the native `preStop.sleep` (beta and on by default from 1.30, GA in 1.34).",
     },
     fix: { default: "Replace it with `preStop: {sleep: {seconds: {{seconds}}}}`." },
   },

@@ -40,7 +40,7 @@ ruleTester("prestop-sleep-native", {
           line: 11,
           column: 40,
           severity: "info",
-          message: "This preStop only sleeps 10s through a shell; Kubernetes 1.33",
+          message: "This preStop only sleeps 10s through an exec hook",
           fix: "preStop: {sleep: {seconds: 10}}",
         },
       ],
