@@ -19,7 +19,8 @@ import { collectGarbage } from "./gc.js";
 import { mapMeasured, measured } from "./stats.js";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Figure, Measured } from "./types.js";
 
-const CORPUS = { workloads: 3_430, documentsPerFile: 100, seed: 20_240_611 } as const;
+/** The corpus every corpus benchmark uses: the same options give the same files. */
+export const CORPUS = { workloads: 3_430, documentsPerFile: 100, seed: 20_240_611 } as const;
 const GOAL_RATIO = 1.5;
 const ITERATIONS_PER_ROUND = 1;
 const CLI_ITERATIONS = 2;
@@ -30,8 +31,8 @@ export const checkBenchmark: Benchmark = {
   run: runCheckBenchmark,
 };
 
-/** Parses like `parseManifests` does (same options), keeping nothing. */
-function parseOnly(files: readonly SourceFile[]): number {
+/** The baseline: parses like `parseManifests` does (same options), keeping nothing. */
+export function parseOnly(files: readonly SourceFile[]): number {
   let documents = 0;
   for (const file of files) {
     const parsed = parseAllDocuments(file.text, {
@@ -45,7 +46,8 @@ function parseOnly(files: readonly SourceFile[]): number {
   return documents;
 }
 
-async function runCheckBenchmark(context: BenchmarkContext): Promise<BenchmarkResult> {
+/** Generates the corpus into the run's scratch directory and reads it back as `check` would. */
+export async function writeCorpus(context: BenchmarkContext) {
   const corpus = generateCorpus(CORPUS);
   const dir = join(context.scratchDir, "corpus");
   await mkdir(dir, { recursive: true });
@@ -53,6 +55,11 @@ async function runCheckBenchmark(context: BenchmarkContext): Promise<BenchmarkRe
   const { files, problems } = await readInputs([dir]);
   if (problems.length > 0 || files.length !== corpus.files.length)
     throw new Error(`corpus read back with ${problems.length} problems, ${files.length} files`);
+  return { corpus, files, dir };
+}
+
+async function runCheckBenchmark(context: BenchmarkContext): Promise<BenchmarkResult> {
+  const { corpus, files, dir } = await writeCorpus(context);
   context.log(
     `corpus: ${corpus.documents} documents (${corpus.workloads} workloads) in ${files.length} files, ${(corpus.bytes / 1e6).toFixed(1)} MB`,
   );

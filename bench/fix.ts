@@ -1,26 +1,12 @@
-/**
- * `fix` on the corpus `check` is measured on (issue 6: "fix on the same corpus"), against the same baseline:
- * parsing the same texts with the YAML library, in the same rounds. `fixSources` checks the files, applies
- * every fixable finding's edits in memory, and checks again until nothing changes (two passes on this
- * corpus), so it costs at least two checks plus the edits; `check` is timed in the same rounds to show what
- * the edits themselves add. No file I/O on any side.
- */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { Bench } from "tinybench";
-import { LineCounter, parseAllDocuments } from "yaml";
 import { checkSources } from "../src/check.js";
 import { collectEdits } from "../src/fix/engine.js";
 import { fixSources } from "../src/fix/run.js";
 import { DEFAULT_ASSUMPTIONS } from "../src/model/types.js";
-import { readInputs, type SourceFile } from "../src/sources/files.js";
-import { generateCorpus } from "./corpus.js";
+import { CORPUS, parseOnly, writeCorpus } from "./check.js";
 import { collectGarbage } from "./gc.js";
 import { mapMeasured, measured } from "./stats.js";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Figure } from "./types.js";
-
-/** The corpus of bench/check.ts: the same options give the same files. */
-const CORPUS = { workloads: 3_430, documentsPerFile: 100, seed: 20_240_611 } as const;
 
 export const fixBenchmark: Benchmark = {
   id: "fix",
@@ -28,29 +14,8 @@ export const fixBenchmark: Benchmark = {
   run: runFixBenchmark,
 };
 
-/** The baseline of bench/check.ts: parses like `parseManifests` does (same options), keeping nothing. */
-function parseOnly(files: readonly SourceFile[]): number {
-  let documents = 0;
-  for (const file of files) {
-    const parsed = parseAllDocuments(file.text, {
-      lineCounter: new LineCounter(),
-      prettyErrors: false,
-      uniqueKeys: true,
-      strict: true,
-    });
-    documents += Array.isArray(parsed) ? parsed.length : 0;
-  }
-  return documents;
-}
-
 async function runFixBenchmark(context: BenchmarkContext): Promise<BenchmarkResult> {
-  const corpus = generateCorpus(CORPUS);
-  const dir = join(context.scratchDir, "corpus");
-  await mkdir(dir, { recursive: true });
-  for (const file of corpus.files) await writeFile(join(dir, file.name), file.text);
-  const { files, problems } = await readInputs([dir]);
-  if (problems.length > 0 || files.length !== corpus.files.length)
-    throw new Error(`corpus read back with ${problems.length} problems, ${files.length} files`);
+  const { corpus, files } = await writeCorpus(context);
   context.log(`corpus: ${corpus.documents} documents in ${files.length} files`);
 
   const options = { assumptions: DEFAULT_ASSUMPTIONS };
