@@ -2,12 +2,9 @@ import { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
 import { failsAt } from "../check.js";
 import { collectEdits } from "../fix/engine.js";
-import { strategicMergePatch } from "../fix/patch.js";
+import { renderedInputPatches } from "../fix/patch.js";
 import { fixSources } from "../fix/run.js";
-import type { ManifestEdit } from "../fix/types.js";
 import { checkPaths } from "../index.js";
-import { buildModel } from "../model/build.js";
-import type { SourceFile } from "../sources/files.js";
 import { writeFileAtomic } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
 
@@ -61,7 +58,14 @@ export function fixCommand(): Command {
     } else {
       for (const c of writable) await writeFileAtomic(c.file, c.after);
     }
-    if (stdinEdits.length > 0) printPatches(files, stdinEdits, out);
+    if (stdinEdits.length > 0) {
+      process.stdout.write(
+        renderedInputPatches(
+          files.filter((f) => f.path === "<stdin>"),
+          stdinEdits,
+        ),
+      );
+    }
     for (const f of failures) err(`not fixed: ${f.file}: ${f.message}`);
     for (const f of manual)
       err(`needs a change by hand: ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.fix}`);
@@ -78,23 +82,4 @@ export function fixCommand(): Command {
           : EXIT.ok;
   });
   return command;
-}
-
-function printPatches(
-  files: SourceFile[],
-  edits: ReturnType<typeof collectEdits>,
-  out: (line: string) => void,
-): void {
-  const model = buildModel(files.filter((f) => f.path === "<stdin>"));
-  out("# Rendered input cannot be edited in place. Apply these as kustomize patches (patches: - path: …),");
-  out("# or make the same changes in the chart templates named in each `# Source:` line.");
-  for (const workload of model.workloads) {
-    const mine = edits.filter(
-      (e): e is ManifestEdit => e.kind === "manifest" && e.documentIndex === workload.documentIndex,
-    );
-    if (mine.length === 0) continue;
-    out("---");
-    if (workload.loc.helmSource) out(`# Source: ${workload.loc.helmSource}`);
-    process.stdout.write(strategicMergePatch(workload, mine));
-  }
 }

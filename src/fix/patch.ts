@@ -1,6 +1,8 @@
 import { stringify } from "yaml";
+import { buildModel } from "../model/build.js";
 import type { Workload } from "../model/types.js";
-import type { ManifestEdit } from "./types.js";
+import type { SourceFile } from "../sources/files.js";
+import type { Edit, ManifestEdit } from "./types.js";
 
 /**
  * For rendered input (stdin from `helm template` or `kustomize build`) the source cannot be edited: this
@@ -51,4 +53,30 @@ export function strategicMergePatch(workload: Workload, edits: ManifestEdit[]): 
 function containerName(workload: Workload, path: (string | number)[]): string {
   const container = workload.containers.find((c) => JSON.stringify(c.path) === JSON.stringify(path));
   return container?.name ?? String(path.at(-1));
+}
+
+/**
+ * For rendered input on stdin: one strategic-merge patch per workload that has manifest edits, each headed
+ * by its Helm `# Source:` template, as the text `fix -` prints.
+ */
+export function renderedInputPatches(files: SourceFile[], edits: Edit[]): string {
+  const model = buildModel(files);
+  const parts = [
+    "# Rendered input cannot be edited in place. Apply these as kustomize patches (patches: - path: …),",
+    "# or make the same changes in the chart templates named in each `# Source:` line.",
+  ];
+  for (const workload of model.workloads) {
+    // A List holds several workloads in one document: an edit belongs to the one its path starts in.
+    const mine = edits.filter(
+      (e): e is ManifestEdit =>
+        e.kind === "manifest" &&
+        e.documentIndex === workload.documentIndex &&
+        workload.objectPath.every((key, i) => e.path[i] === key),
+    );
+    if (mine.length === 0) continue;
+    parts.push("---");
+    if (workload.loc.helmSource) parts.push(`# Source: ${workload.loc.helmSource}`);
+    parts.push(strategicMergePatch(workload, mine).trimEnd());
+  }
+  return `${parts.join("\n")}\n`;
 }

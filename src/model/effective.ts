@@ -1,7 +1,6 @@
 import { parseFpmSeconds } from "../sources/ini.js";
-import { parseNginxSeconds } from "../sources/nginx-conf.js";
 import { settingsOf } from "./build.js";
-import type { Assumptions, ConfigSetting, Container, Located, Signal, SourceLocation } from "./types.js";
+import type { Assumptions, ConfigSetting, Container, Signal, SourceLocation } from "./types.js";
 
 /** A number the model uses, with the setting that decided it (or the assumption it fell back to). */
 export interface Derived<T> {
@@ -63,12 +62,6 @@ export function longestRequest(container: Container | undefined, assumptions: As
   };
 }
 
-/** nginx's `fastcgi_read_timeout` (default 60 s): a request running longer is answered 504 by nginx. */
-export function nginxReadTimeout(container: Container): number {
-  const last = settingsOf(container, "fastcgi_read_timeout").at(-1);
-  return (last && parseNginxSeconds(last.value)) ?? 60;
-}
-
 /**
  * The signal the runtime sends a container after its preStop: `lifecycle.stopSignal` where the target
  * version has it (1.33+, feature-gated), else the image's STOPSIGNAL (Dockerfile or known image), else
@@ -82,10 +75,6 @@ export function stopSignal(container: Container, kubeVersion: string): Derived<S
   const image = container.imageFacts.stopSignal;
   if (image.loc) return { value: image.value, loc: image.loc, because: `STOPSIGNAL ${image.value}` };
   return { value: image.value, loc: undefined, because: (image as { assumed: string }).assumed };
-}
-
-export function isLocated<T>(value: Located<T> | { loc: undefined }): value is Located<T> {
-  return value.loc !== undefined;
 }
 
 /** Compares `major.minor` Kubernetes versions: `versionAtLeast("1.30", "1.29")` is true. */

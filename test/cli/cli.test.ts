@@ -143,3 +143,33 @@ test("cli: the timeline command prints each workload's sequence; bad input is ex
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^fpm-graceful: test\/fixtures\/bad-input\/broken\.yaml:\d+:\d+: /);
 });
+
+test("cli: fix - prints a kustomize patch per workload of a rendered List, with its Helm source, and writes nothing", () => {
+  const list = JSON.stringify({
+    apiVersion: "v1",
+    kind: "List",
+    items: ["a", "b"].map((name) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: "shop" },
+      spec: {
+        replicas: 2,
+        template: {
+          spec: {
+            containers: [
+              { name: "php-fpm", image: "php:8.2-fpm", readinessProbe: { tcpSocket: { port: 9000 } } },
+            ],
+          },
+        },
+      },
+    })),
+  });
+  const run = runCli(["fix", "-"], { input: `# Source: shop/templates/deployment.yaml\n${list}\n` });
+  const docs = run.stdout.split(/^---$/m).slice(1);
+  assert.equal(docs.length, 2, run.stdout);
+  for (const [i, name] of ["a", "b"].entries()) {
+    assert.match(docs[i] ?? "", new RegExp(`name: ${name}\\n`));
+    // Containers are merged by name, as strategic-merge patches need; each patch holds only its own edits.
+    assert.match(docs[i] ?? "", /containers:\n\s+- name: php-fpm\n\s+lifecycle:\n\s+preStop:/);
+  }
+});

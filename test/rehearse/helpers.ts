@@ -1,5 +1,3 @@
-/** Shared fixtures for the rehearsal tests: a runtime context whose processes and dirs are always cleaned up. */
-import { execFileSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
@@ -61,12 +59,4 @@ export async function fetchOnce(
     const e = error as { code?: string; message?: string };
     return { status: "error", error: e.code ?? e.message ?? String(error), body: "", ms: Date.now() - start };
   }
-}
-
-/** Processes whose command line names nginx, php-fpm or unshare and mention this rehearsal's temp dirs. */
-export function leftoverProcesses(marker = "fpm-graceful-"): string[] {
-  const out = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
-  return out
-    .split("\n")
-    .filter((line) => /nginx|php-fpm|unshare|nsenter/.test(line) && line.includes(marker));
 }
