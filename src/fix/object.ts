@@ -6,7 +6,7 @@ import type { ManifestEdit } from "./types.js";
 
 /**
  * Applies the rules' fixes to one Kubernetes object (the admission webhook's input) and returns the fixed
- * copy. Fixes that need other objects (a new ConfigMap) or files (a Dockerfile) are left out: they are
+ * copy (`object` itself, unchanged, when no fix applies). Fixes that need other objects (a new ConfigMap) or files (a Dockerfile) are left out: they are
  * listed in `skipped`, and the validating webhook still reports their findings.
  *
  * @example
@@ -20,7 +20,8 @@ export function fixManifestObject(
   const result = checkSources([{ path, kind: "kubernetes", text: "", values: [modelView(object)] }], {
     assumptions: options.assumptions,
   });
-  const fixed = structuredClone(object);
+  // Copied only when a fix applies: most objects a webhook sees, and every confirming pass, need none.
+  let fixed: Record<string, unknown> | undefined;
   const applied: string[] = [];
   const skipped: string[] = [];
   for (const finding of result.findings) {
@@ -31,10 +32,11 @@ export function fixManifestObject(
       skipped.push(`${finding.rule}: ${fix.description}`);
       continue;
     }
+    fixed ??= structuredClone(object);
     for (const edit of collectEdits([finding])) applyToObject(fixed, edit as ManifestEdit);
     applied.push(`${finding.rule}: ${fix.description}`);
   }
-  return { fixed, applied, skipped };
+  return { fixed: fixed ?? object, applied, skipped };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Alias, Document, isMap, LineCounter, type Node, parseAllDocuments, visit } from "yaml";
 import type { Problem } from "../model/types.js";
-import { type DocumentContext, toLocation, YamlView } from "./yaml-view.js";
+import { type DocumentContext, toLocation, ValueView, YamlView } from "./yaml-view.js";
 
 /** One Kubernetes object of a manifest file (a `List`'s items are objects of their own). */
 export interface KubernetesObject {
@@ -150,6 +150,9 @@ function yamlMessage(code: string, message: string): string {
   return first;
 }
 
+/** A value view never reads its context's document (no aliases, no key positions): one empty one serves. */
+const EMPTY_DOCUMENT = new Document() as unknown as Document.Parsed;
+
 /**
  * Reads objects that are already values (the admission webhook's `request.object`) as documents, without
  * a text to parse; locations are 1:1, since there is no file to point into.
@@ -161,23 +164,22 @@ export function manifestsFromValues(
   const problems: Problem[] = [];
   const objects: KubernetesObject[] = [];
   values.forEach((value, documentIndex) => {
-    const doc = new Document(value, { aliasDuplicateObjects: false }) as unknown as Document.Parsed;
     const ctx: DocumentContext = {
       file,
-      doc,
+      doc: EMPTY_DOCUMENT,
       lineCounter: new LineCounter(),
       helmSource: undefined,
       problems,
       text: "",
     };
-    const root = new YamlView(ctx, doc.contents, []);
+    const root = new ValueView(ctx, value, []);
     if (!root.isMap()) {
       problems.push({
         file,
         line: 1,
         column: 1,
         code: "not-an-object",
-        message: "not a Kubernetes object (a mapping)",
+        message: "document is not a Kubernetes object (a mapping)",
       });
       return;
     }

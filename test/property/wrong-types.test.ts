@@ -109,3 +109,42 @@ test("property: check never throws on Kubernetes objects with wrong types anywhe
     300,
   );
 });
+
+/**
+ * What a check says, without where: an object given as a value has no text to point into (and the same
+ * problem twice at 1:1 is reported once).
+ */
+function unlocated(result: ReturnType<typeof checkSources>) {
+  const distinct = (lines: string[]) => [...new Set(lines)].sort();
+  return {
+    findings: distinct(
+      result.findings.map(
+        (f) => `${f.workload} ${f.container ?? "-"} ${f.severity} ${f.rule}: ${f.message} | ${f.fix ?? ""}`,
+      ),
+    ),
+    problems: distinct(result.problems.map((p) => `${p.code}: ${p.message}`)),
+  };
+}
+
+test("property: objects read as values (the webhook's request.object) get the same findings and problems as their YAML text", () => {
+  holds(
+    "values read as their text",
+    fc.property(
+      fc.oneof(
+        mutatedArb,
+        appArb.map((app) => ({ documents: plainDocuments(app) })),
+      ),
+      ({ documents }) => {
+        const text = documents.map((d) => stringify(d, { lineWidth: 0 })).join("---\n");
+        const fromText = checkSources([{ path: "m.yaml", kind: "kubernetes", text }], options);
+        const fromValues = checkSources(
+          [{ path: "m.yaml", kind: "kubernetes", text: "", values: documents }],
+          options,
+        );
+        assert.deepEqual(unlocated(fromValues), unlocated(fromText));
+        assert.equal(fromValues.workloads.length, fromText.workloads.length);
+      },
+    ),
+    300,
+  );
+});
