@@ -1,9 +1,9 @@
 /**
  * The admission webhook soaked at its target rate (issue 6: "a soak of the webhook at its target rate for
  * several minutes with no error and flat memory"). The real HTTPS server runs in a child process, as in
- * `bench/webhook.ts`; autocannon sends 1,000 AdmissionReviews/s (`overallRate`), alternating `/validate`
- * and `/mutate`, every object distinct so the review cache never answers, for `SOAK_SECONDS` (default
- * 180) after a 5 s warm-up. The server's RSS (`VmRSS` of `/proc/<pid>/status`) is sampled every 5 s.
+ * `bench/webhook.ts`, on a CPU of its own; `paced.ts` sends 1,000 AdmissionReviews/s on a fixed schedule,
+ * alternating `/validate` and `/mutate`, every object distinct so the review cache never answers, for
+ * `SOAK_SECONDS` (default 180) after a 5 s warm-up. The server's RSS (`VmRSS` of `/proc/<pid>/status`) is sampled every 5 s.
  * Figures: errors + timeouts + non-2xx (goal 0), the achieved rate, p99 over the whole soak and per
  * minute, and RSS growth: the last window's median RSS ÷ the first window's (goal ≤ 1.2), a window being
  * a minute (a third of the soak when it is shorter than 3 minutes).
@@ -13,24 +13,15 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pinLoadGenerator } from "./cpus.js";
+import { pacedLoad, quantile } from "./paced.js";
 import { measured } from "./stats.js";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Figure } from "./types.js";
-import {
-  type AutocannonResult,
-  autocannon,
-  GOAL_RATE,
-  makeCertificate,
-  reviewBodies,
-  startServer,
-} from "./webhook.js";
+import { GOAL_RATE, makeCertificate, reviewBodies, startServer } from "./webhook.js";
 
-const CONNECTIONS = 10;
+const CONNECTIONS = 16;
 const SAMPLE_SECONDS = 5;
 const WARMUP_SECONDS = 5;
-
-type Tracker = Promise<AutocannonResult> & {
-  on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-};
 
 /** Resident set size of `pid` in MB, or undefined once it is gone. */
 function rssMb(pid: number): number | undefined {
@@ -40,11 +31,6 @@ function rssMb(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 export const soakBenchmark: Benchmark = {
@@ -60,34 +46,32 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
   const dir = await mkdtemp(join(tmpdir(), "fpm-graceful-bench-soak-"));
   let child: ChildProcess | undefined;
   let sampler: NodeJS.Timeout | undefined;
+  const placement = pinLoadGenerator();
+  context.log(`CPUs: ${placement.description}`);
   try {
     const { cert, key } = makeCertificate(dir);
-    const started = await startServer(cert, key);
+    const started = await startServer(cert, key, placement.serverPrefix);
     child = started.child;
-    const { port } = started;
     const pid = child.pid as number;
     const { template } = await reviewBodies();
     let serial = 0;
-    const headers = { "content-type": "application/json" };
-    const setupRequest = (request: Record<string, unknown>) => ({
-      ...request,
-      body: template.replaceAll("__NAME__", `soak-${++serial}`),
-    });
-    const load = (duration: number) =>
-      autocannon({
-        url: `https://127.0.0.1:${port}`,
+    const load = (duration: number, onAnswer?: (dueMs: number, latencyMs: number) => void) =>
+      pacedLoad({
+        origin: `https://127.0.0.1:${started.port}`,
+        ca: readFileSync(cert),
+        path: "/validate",
+        pathOf: (index) => (index % 2 === 0 ? "/validate" : "/mutate"),
+        method: "POST",
+        rate: GOAL_RATE,
+        seconds: duration,
         connections: CONNECTIONS,
-        duration,
-        overallRate: GOAL_RATE,
-        requests: [
-          { method: "POST", path: "/validate", headers, setupRequest },
-          { method: "POST", path: "/mutate", headers, setupRequest },
-        ],
-      }) as Tracker;
+        body: () => template.replaceAll("__NAME__", `soak-${++serial}`),
+        ...(onAnswer ? { onAnswer } : {}),
+      });
 
     context.log(`warming up (${WARMUP_SECONDS}s at ${GOAL_RATE}/s)`);
     const warm = await load(WARMUP_SECONDS);
-    const warmErrors = warm.errors + warm.timeouts + warm.non2xx;
+    const warmErrors = warm.errors;
 
     const rss: { t: number; mb: number }[] = [];
     const t0 = performance.now();
@@ -97,13 +81,12 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
     };
     sample();
     sampler = setInterval(sample, SAMPLE_SECONDS * 1000);
-    // Per-minute latency: every response's time, bucketed by the minute it finished in.
+    // Per-minute latency: every answer's latency, bucketed by the minute it was due in.
     const perMinute: number[][] = [];
-    const tracker = load(seconds);
-    tracker.on("response", (_client, _status, _bytes, ms) => {
-      const minute = Math.floor((performance.now() - t0) / 60_000);
+    const running = load(seconds, (dueMs, latencyMs) => {
+      const minute = Math.floor(dueMs / 60_000);
       perMinute[minute] ??= [];
-      perMinute[minute].push(ms);
+      perMinute[minute].push(latencyMs);
     });
     let lastLogged = 0;
     const progress = setInterval(() => {
@@ -113,15 +96,15 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
         lastLogged = minute;
         const times = [...(perMinute[minute - 1] ?? [])].sort((a, b) => a - b);
         context.log(
-          `minute ${minute}: ${times.length} responses, p99 ${percentile(times, 99).toFixed(1)} ms, RSS ${last?.mb.toFixed(1)} MB`,
+          `minute ${minute}: ${times.length} answers, p99 ${quantile(times, 0.99).toFixed(1)} ms, RSS ${last?.mb.toFixed(1)} MB`,
         );
       }
     }, 1000);
-    const result = await Promise.resolve(tracker).finally(() => clearInterval(progress));
+    const result = await running.finally(() => clearInterval(progress));
     clearInterval(sampler);
     sample();
 
-    const errors = result.errors + result.timeouts + result.non2xx;
+    const { errors } = result;
     const end = rss.at(-1)?.t ?? seconds;
     const first = rss.filter((s) => s.t <= windowSeconds).map((s) => s.mb);
     const last = rss.filter((s) => s.t >= end - windowSeconds).map((s) => s.mb);
@@ -133,13 +116,13 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
     const minuteP99 = perMinute
       .filter((times, minute) => times && (minute + 1) * 60 <= seconds + 1)
       .map((times) =>
-        percentile(
+        quantile(
           [...times].sort((a, b) => a - b),
-          99,
+          0.99,
         ),
       );
     context.log(
-      `${result.requests.total} requests, ${errors} errors, ${result.requests.average} req/s, p99 ${result.latency.p99} ms, RSS ${firstMedian.median.toFixed(1)} → ${lastMedian.median.toFixed(1)} MB (max ${maxRss.toFixed(1)})`,
+      `${result.sent} requests, ${errors} errors, ${result.achievedRate.toFixed(0)} answers/s, p99 ${result.latency.p99.toFixed(1)} ms, RSS ${firstMedian.median.toFixed(1)} → ${lastMedian.median.toFixed(1)} MB (max ${maxRss.toFixed(1)})`,
     );
     context.log(`RSS samples (s:MB): ${rss.map((s) => `${s.t.toFixed(0)}:${s.mb.toFixed(1)}`).join(" ")}`);
 
@@ -151,13 +134,13 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
         unit: "count",
         value: one(errors),
         goal: { max: 0 },
-        note: `${result.requests.total} requests; warm-up errors ${warmErrors}`,
+        note: `${result.sent} requests; warm-up errors ${warmErrors}`,
       },
       {
         id: "webhook-soak.rate",
         label: `achieved rate, asked for ${GOAL_RATE}/s`,
         unit: "reviews/s",
-        value: one(result.requests.average),
+        value: one(result.achievedRate),
         baseline: { label: "requested rate", value: one(GOAL_RATE) },
       },
       {
@@ -166,6 +149,7 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
         unit: "ms",
         value: one(result.latency.p99),
         baseline: { label: "p50 over the whole soak", value: one(result.latency.p50) },
+        note: `p99.9 ${result.latency.p999.toFixed(1)} ms, max ${result.latency.max.toFixed(1)} ms`,
         goal: { max: 10 },
       },
       {
@@ -206,6 +190,8 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
         rate: GOAL_RATE,
         connections: CONNECTIONS,
         paths: "/validate and /mutate alternating, distinct objects",
+        load: "open model on a fixed schedule (bench/paced.ts)",
+        cpus: placement.description,
         rssSampleSeconds: SAMPLE_SECONDS,
         rssWindowSeconds: windowSeconds,
         note: "one soak per run (BENCH_ROUNDS not used)",
@@ -221,6 +207,7 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
       await exited;
       clearTimeout(bound);
     }
+    placement.restore();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,155 @@
+/**
+ * An open-model load generator for the webhook's latency figures. Request `i` is due at `start + i / rate`
+ * and is sent then, whether or not earlier ones are answered, and its latency counts from when it was due:
+ * a stalled server (or a late generator) cannot hide behind back-pressure, so the figure has no coordinated
+ * omission. This is what "1,000 reviews/s" means for an API server, whose requests arrive as users and
+ * controllers make them.
+ *
+ * autocannon stays the tool for throughput at saturation. Its `overallRate` is a different load: each
+ * connection sends its quota for the second back to back and then waits for the next second, so "1,000/s
+ * over 10 connections" is ten requests in flight at once for the first part of every second and nothing
+ * for the rest; its p99 is that of a 10-deep queue, not of a steady 1,000/s.
+ */
+import { performance } from "node:perf_hooks";
+import { Pool } from "undici";
+
+export interface PacedOptions {
+  /** `https://127.0.0.1:PORT` */
+  origin: string;
+  /** The CA that signed the server's certificate (PEM). */
+  ca: string | Buffer;
+  path: string;
+  method: "GET" | "POST";
+  /** Requests per second. */
+  rate: number;
+  seconds: number;
+  /** The body of request `index` (JSON), for POST. */
+  body?: (index: number) => string;
+  /** Path of request `index`, when it varies (the soak alternates /validate and /mutate). */
+  pathOf?: (index: number) => string;
+  /**
+   * Keep-alive connections, opened (TLS handshakes done) before the schedule starts, as an API server keeps
+   * its connections to a webhook; a request finding all busy waits, and that wait counts.
+   */
+  connections?: number;
+  /** A cheap GET path the connections are opened with before the schedule starts (default `/healthz`). */
+  openWith?: string;
+  /** A request not answered within this is counted as a timeout. */
+  timeoutMs?: number;
+  /** Called with each answered request's due time (ms since the start) and latency (ms). */
+  onAnswer?: (dueMs: number, latencyMs: number) => void;
+}
+
+export interface PacedResult {
+  sent: number;
+  answered: number;
+  /** Connection errors, timeouts and non-2xx answers. */
+  errors: number;
+  /** Answered requests per second over the run. */
+  achievedRate: number;
+  /** Latency from the due time, in ms, of every answered 2xx request. */
+  latency: { p50: number; p90: number; p99: number; p999: number; max: number };
+  /** How late the generator itself sent requests (ms): its share of the latency above. */
+  sendLag: { p99: number; max: number };
+}
+
+/**
+ * Sends `rate × seconds` requests on a fixed schedule and measures them.
+ *
+ * @example
+ *   const r = await pacedLoad({ origin, ca, path: "/validate", method: "POST", rate: 1000, seconds: 5,
+ *     body: (i) => template.replace("__NAME__", `app-${i}`) });
+ *   r.latency.p99 < 10 && r.errors === 0;
+ */
+export async function pacedLoad(options: PacedOptions): Promise<PacedResult> {
+  const total = Math.round(options.rate * options.seconds);
+  const interval = 1000 / options.rate;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const connections = options.connections ?? 16;
+  const pool = new Pool(options.origin, {
+    connections,
+    pipelining: 1,
+    connect: { ca: options.ca },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const latencies = new Float64Array(total);
+  const lags = new Float64Array(total);
+  let answered = 0;
+  let errors = 0;
+  let launched = 0;
+  const inFlight = new Set<Promise<void>>();
+  let start = 0;
+  const send = (index: number) => {
+    const due = start + index * interval;
+    lags[index] = performance.now() - due;
+    const promise = pool
+      .request({
+        path: options.pathOf?.(index) ?? options.path,
+        method: options.method,
+        ...(options.body
+          ? { headers: { "content-type": "application/json" }, body: options.body(index) }
+          : {}),
+      })
+      .then(async (response) => {
+        await response.body.dump();
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+          errors++;
+          return;
+        }
+        const latency = performance.now() - due;
+        latencies[answered++] = latency;
+        options.onAnswer?.(due - start, latency);
+      })
+      .catch(() => {
+        errors++;
+      })
+      .finally(() => inFlight.delete(promise));
+    inFlight.add(promise);
+  };
+  try {
+    // As many requests at once as connections: the pool opens every one of them now, not mid-measurement.
+    await Promise.all(
+      Array.from({ length: connections }, () =>
+        pool.request({ path: options.openWith ?? "/healthz", method: "GET" }).then((r) => r.body.dump()),
+      ),
+    );
+    start = performance.now();
+    await new Promise<void>((done) => {
+      const tick = () => {
+        const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
+        while (launched < due) send(launched++);
+        if (launched >= total) return done();
+        setTimeout(tick, Math.max(0, start + launched * interval - performance.now()));
+      };
+      tick();
+    });
+    // Bounded: every request has a timeout of its own; this only waits for them to report.
+    await Promise.allSettled([...inFlight]);
+  } finally {
+    await pool.destroy();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const sorted = latencies.subarray(0, answered).sort();
+  const sortedLags = lags.sort();
+  return {
+    sent: launched,
+    answered,
+    errors,
+    achievedRate: answered / seconds,
+    latency: {
+      p50: quantile(sorted, 0.5),
+      p90: quantile(sorted, 0.9),
+      p99: quantile(sorted, 0.99),
+      p999: quantile(sorted, 0.999),
+      max: sorted.at(-1) ?? 0,
+    },
+    sendLag: { p99: quantile(sortedLags, 0.99), max: sortedLags.at(-1) ?? 0 },
+  };
+}
+
+/** The nearest-rank quantile of sorted values (0 when there are none). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
