@@ -37,6 +37,8 @@ export const autocannon = createRequire(import.meta.url)("autocannon") as Autoca
 // dist/bench/webhook.js → the repository root.
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const CONNECTIONS = 10;
+/** Keep-alive connections of the paced generator, opened before each run. */
+const PACED_CONNECTIONS = 16;
 export const GOAL_RATE = 1000;
 
 export interface WebhookBenchOptions {
@@ -103,6 +105,7 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<R
         method: bodies === "none" ? "GET" : "POST",
         rate: GOAL_RATE,
         seconds: runSeconds,
+        connections: PACED_CONNECTIONS,
         ...(bodies === "distinct" ? { body: nextBody } : bodies === "same" ? { body: () => body } : {}),
       });
 
@@ -300,7 +303,13 @@ export const webhookBenchmark: Benchmark = {
       goal: { max: 0 },
     });
     return {
-      setup: { connections: CONNECTIONS, goalRate: GOAL_RATE, rounds: context.rounds, cpus: placement },
+      setup: {
+        autocannonConnections: CONNECTIONS,
+        pacedConnections: PACED_CONNECTIONS,
+        goalRate: GOAL_RATE,
+        rounds: context.rounds,
+        cpus: placement,
+      },
       figures,
     };
   },

@@ -179,13 +179,13 @@ export class YamlView {
     this.ctx.problems.push({ ...loc, code: "invalid-field", message });
   }
 
-  protected wrongType(expected: string): void {
+  private wrongType(expected: string): void {
     const value = this.scalar();
     const got = value === undefined ? (this.isSeq() ? "a list" : "a mapping") : JSON.stringify(value);
     this.problem(`${this.fieldName()} must be ${expected}, got ${got}`);
   }
 
-  protected fieldName(): string {
+  private fieldName(): string {
     return this.path
       .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
       .join("")
