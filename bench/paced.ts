@@ -34,7 +34,7 @@ export interface PacedOptions {
   connections?: number;
   /** A cheap GET path the connections are opened with before the schedule starts (default `/healthz`). */
   openWith?: string;
-  /** A request not answered within this is counted as a timeout. */
+  /** A request not answered within this of its due time is abandoned and counted as a timeout. */
   timeoutMs?: number;
   /** Called with each answered request's due time (ms since the start) and latency (ms). */
   onAnswer?: (dueMs: number, latencyMs: number) => void;
@@ -45,6 +45,8 @@ export interface PacedResult {
   answered: number;
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
+  /** Of `errors`, requests not answered within `timeoutMs` of their due time. */
+  timeouts: number;
   /** Answered requests per second over the run. */
   achievedRate: number;
   /** Latency from the due time, in ms, of every answered 2xx request. */
@@ -70,39 +72,51 @@ export async function pacedLoad(options: PacedOptions): Promise<PacedResult> {
     connections,
     pipelining: 1,
     connect: { ca: options.ca },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+    // Idle connections stay open for the whole run: the pool hands requests to the first free one, so the
+    // others idle for seconds at a time, and undici's default (4 s) would reopen them mid-measurement.
+    keepAliveTimeout: 600_000,
+    keepAliveMaxTimeout: 600_000,
   });
   const latencies = new Float64Array(total);
   const lags = new Float64Array(total);
   let answered = 0;
   let errors = 0;
+  let timeouts = 0;
   let launched = 0;
+  let lastAnswer = 0;
   const inFlight = new Set<Promise<void>>();
   let start = 0;
   const send = (index: number) => {
     const due = start + index * interval;
     lags[index] = performance.now() - due;
-    const promise = pool
-      .request({
-        path: options.pathOf?.(index) ?? options.path,
-        method: options.method,
-        ...(options.body
-          ? { headers: { "content-type": "application/json" }, body: options.body(index) }
-          : {}),
-      })
+    // The deadline counts from the due time, for a request queued in the pool as for one on a socket
+    // (undici's own timeouts start only once a request is written).
+    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs - (performance.now() - due))));
+    const promise = Promise.resolve()
+      .then(() =>
+        pool.request({
+          path: options.pathOf?.(index) ?? options.path,
+          method: options.method,
+          signal,
+          ...(options.body
+            ? { headers: { "content-type": "application/json" }, body: options.body(index) }
+            : {}),
+        }),
+      )
       .then(async (response) => {
         await response.body.dump();
         if (response.statusCode < 200 || response.statusCode >= 300) {
           errors++;
           return;
         }
-        const latency = performance.now() - due;
+        lastAnswer = performance.now();
+        const latency = lastAnswer - due;
         latencies[answered++] = latency;
         options.onAnswer?.(due - start, latency);
       })
       .catch(() => {
-        errors++;
+        if (signal.aborted) timeouts++;
+        else errors++;
       })
       .finally(() => inFlight.delete(promise));
     inFlight.add(promise);
@@ -111,7 +125,13 @@ export async function pacedLoad(options: PacedOptions): Promise<PacedResult> {
     // As many requests at once as connections: the pool opens every one of them now, not mid-measurement.
     await Promise.all(
       Array.from({ length: connections }, () =>
-        pool.request({ path: options.openWith ?? "/healthz", method: "GET" }).then((r) => r.body.dump()),
+        pool
+          .request({
+            path: options.openWith ?? "/healthz",
+            method: "GET",
+            signal: AbortSignal.timeout(timeoutMs),
+          })
+          .then((r) => r.body.dump()),
       ),
     );
     start = performance.now();
@@ -124,19 +144,20 @@ export async function pacedLoad(options: PacedOptions): Promise<PacedResult> {
       };
       tick();
     });
-    // Bounded: every request has a timeout of its own; this only waits for them to report.
+    // Bounded by each request's deadline (`timeoutMs` from its due time).
     await Promise.allSettled([...inFlight]);
   } finally {
     await pool.destroy();
   }
-  const seconds = (performance.now() - start) / 1000;
   const sorted = latencies.subarray(0, answered).sort();
   const sortedLags = lags.sort();
   return {
     sent: launched,
     answered,
-    errors,
-    achievedRate: answered / seconds,
+    errors: errors + timeouts,
+    timeouts,
+    // Over the time until the last answer: draining and closing the pool are not part of the rate.
+    achievedRate: answered / (Math.max(lastAnswer - start, 1) / 1000),
     latency: {
       p50: quantile(sorted, 0.5),
       p90: quantile(sorted, 0.9),

@@ -46,7 +46,7 @@ export interface WebhookBenchOptions {
   rounds?: number;
   /** Seconds per saturation run. */
   seconds?: number;
-  /** Seconds per paced run (10 s at 1,000/s: a p99 over 100 requests). */
+  /** Seconds per paced run (10 s at 1,000/s: 10,000 requests, the p99 set by the slowest 100). */
   pacedSeconds?: number;
   log?: (message: string) => void;
 }

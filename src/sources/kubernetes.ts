@@ -174,6 +174,8 @@ export function manifestsFromValues(
     };
     const root = new ValueView(ctx, value, []);
     if (!root.isMap()) {
+      // An empty document, as in text (`---` with nothing after it).
+      if (value === null || value === undefined) return;
       problems.push({
         file,
         line: 1,

@@ -201,9 +201,10 @@ export class YamlView {
 }
 
 /**
- * A view of a value that is already JavaScript (the admission webhook's `request.object`), read exactly as
- * a `YamlView` of the document the `yaml` library would build from it, without building that document:
- * building it was two thirds of a review's time. There is no text, so every location is 1:1.
+ * A view of a JSON value (the admission webhook's `request.object`, as `JSON.parse` gives it), read exactly
+ * as a `YamlView` of the document the `yaml` library would build from it, without building that document:
+ * building it was two thirds of a review's time. There is no text, so every location is 1:1. Values JSON
+ * cannot hold (a `Date`, a `Map`) are not read as `yaml` would turn them into nodes.
  */
 export class ValueView extends YamlView {
   constructor(
@@ -224,7 +225,11 @@ export class ValueView extends YamlView {
 
   override items(): YamlView[] {
     if (!Array.isArray(this.value)) return [];
-    return this.value.map((item, index) => new ValueView(this.ctx, item ?? null, [...this.path, index]));
+    // `Array.from` visits holes too (as undefined, read as null, as a YAML sequence built from it would).
+    return Array.from(
+      this.value,
+      (item, index) => new ValueView(this.ctx, item ?? null, [...this.path, index]),
+    );
   }
 
   override entries(): [string, YamlView][] {

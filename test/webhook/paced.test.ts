@@ -18,7 +18,10 @@ let dir: string;
 let server: Server;
 let origin: string;
 let ca: string;
-/** `/slow` answers after 50 ms, `/fail` with a 503, `/stall` holds its 20th request for 400 ms. */
+/**
+ * `/slow` answers after 50 ms, `/fail` with a 503, `/stall` holds its 20th request for 400 ms, `/never`
+ * does not answer.
+ */
 let received = 0;
 
 before(async () => {
@@ -36,6 +39,7 @@ before(async () => {
         response.statusCode = 503;
         return response.end();
       }
+      if (path === "/never") return;
       const delay = path === "/slow" ? 50 : path === "/stall" && received === 20 ? 400 : 0;
       setTimeout(() => response.end("{}"), delay);
     },
@@ -85,6 +89,45 @@ test("paced load: one stalled request does not slow the schedule (open model)", 
   assert.ok(r.latency.max >= 400, `max ${r.latency.max} ms`);
   assert.ok(r.latency.p90 < 200, `p90 ${r.latency.p90} ms: requests queued behind the stalled one`);
   assert.ok(performance.now() - start < 3000);
+});
+
+test("paced load: latency counts from the due time, so requests queued in the generator are charged", async () => {
+  // One connection, a 50 ms server and a request due every 10 ms: each waits for the ones before it. Timed
+  // from when it was written to the socket, every request would take 50 ms.
+  const r = await pacedLoad({
+    origin,
+    ca,
+    path: "/slow",
+    method: "GET",
+    rate: 100,
+    seconds: 0.5,
+    connections: 1,
+  });
+  assert.equal(r.answered, 50);
+  assert.ok(
+    r.latency.max > 1500,
+    `max ${r.latency.max} ms: the 50th request is due at 490 ms, answered at ~2.5 s`,
+  );
+  assert.ok(r.sendLag.max < 500, `the generator itself was ${r.sendLag.max} ms late`);
+});
+
+test("paced load: unanswered requests time out from their due time, queued ones included, and the run ends", async () => {
+  const start = performance.now();
+  const r = await pacedLoad({
+    origin,
+    ca,
+    path: "/never",
+    method: "GET",
+    rate: 50,
+    seconds: 0.2,
+    connections: 2,
+    timeoutMs: 300,
+  });
+  assert.equal(r.sent, 10);
+  assert.equal(r.timeouts, 10);
+  assert.equal(r.errors, 10);
+  assert.equal(r.answered, 0);
+  assert.ok(performance.now() - start < 3000, "a stalled server held the run");
 });
 
 test("quantile: nearest rank", () => {
