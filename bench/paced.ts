@@ -34,7 +34,10 @@ export interface PacedOptions {
   connections?: number;
   /** A cheap GET path the connections are opened with before the schedule starts (default `/healthz`). */
   openWith?: string;
-  /** A request not answered within this of its due time is abandoned and counted as a timeout. */
+  /**
+   * A request answered later than this after its due time counts as a timeout, not a latency; the run
+   * waits at most this long after the last request's due time, then closes what is still open.
+   */
   timeoutMs?: number;
   /** Called with each answered request's due time (ms since the start) and latency (ms). */
   onAnswer?: (dueMs: number, latencyMs: number) => void;
@@ -84,53 +87,54 @@ export async function pacedLoad(options: PacedOptions): Promise<PacedResult> {
   let timeouts = 0;
   let launched = 0;
   let lastAnswer = 0;
+  let closing = false;
   const inFlight = new Set<Promise<void>>();
   let start = 0;
+  // Nothing per request but the request itself: a timer or an AbortSignal each (to abort at a deadline)
+  // made the generator late often enough to double the p99 it reported. Deadlines are applied instead when
+  // an answer comes (later than `timeoutMs` after its due time: a timeout) and once at the end (below).
   const send = (index: number) => {
     const due = start + index * interval;
     lags[index] = performance.now() - due;
-    // The deadline counts from the due time, for a request queued in the pool as for one on a socket
-    // (undici's own timeouts start only once a request is written).
-    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs - (performance.now() - due))));
-    const promise = Promise.resolve()
-      .then(() =>
-        pool.request({
-          path: options.pathOf?.(index) ?? options.path,
-          method: options.method,
-          signal,
-          ...(options.body
-            ? { headers: { "content-type": "application/json" }, body: options.body(index) }
-            : {}),
-        }),
-      )
+    let request: ReturnType<typeof pool.request>;
+    try {
+      request = pool.request({
+        path: options.pathOf?.(index) ?? options.path,
+        method: options.method,
+        ...(options.body
+          ? { headers: { "content-type": "application/json" }, body: options.body(index) }
+          : {}),
+      });
+    } catch {
+      errors++;
+      return;
+    }
+    const promise = request
       .then(async (response) => {
         await response.body.dump();
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-          errors++;
-          return;
+        const now = performance.now();
+        if (response.statusCode < 200 || response.statusCode >= 300) errors++;
+        else if (now - due > timeoutMs) timeouts++;
+        else {
+          lastAnswer = now;
+          latencies[answered++] = now - due;
+          options.onAnswer?.(due - start, now - due);
         }
-        lastAnswer = performance.now();
-        const latency = lastAnswer - due;
-        latencies[answered++] = latency;
-        options.onAnswer?.(due - start, latency);
       })
       .catch(() => {
-        if (signal.aborted) timeouts++;
-        else errors++;
+        // Requests still open when the run closes were counted as timeouts already.
+        if (!closing) errors++;
       })
       .finally(() => inFlight.delete(promise));
     inFlight.add(promise);
   };
+  let bound: NodeJS.Timeout | undefined;
   try {
     // As many requests at once as connections: the pool opens every one of them now, not mid-measurement.
     await Promise.all(
       Array.from({ length: connections }, () =>
         pool
-          .request({
-            path: options.openWith ?? "/healthz",
-            method: "GET",
-            signal: AbortSignal.timeout(timeoutMs),
-          })
+          .request({ path: options.openWith ?? "/healthz", method: "GET", headersTimeout: timeoutMs })
           .then((r) => r.body.dump()),
       ),
     );
@@ -144,9 +148,19 @@ export async function pacedLoad(options: PacedOptions): Promise<PacedResult> {
       };
       tick();
     });
-    // Bounded by each request's deadline (`timeoutMs` from its due time).
-    await Promise.allSettled([...inFlight]);
+    // Whatever is not answered `timeoutMs` after the last request's due time, in the pool's queue or on a
+    // socket, has timed out: the run ends then, whatever the server does.
+    const lastDue = start + (total - 1) * interval;
+    await Promise.race([
+      Promise.allSettled([...inFlight]),
+      new Promise((resolve) => {
+        bound = setTimeout(resolve, Math.max(0, lastDue + timeoutMs - performance.now()));
+      }),
+    ]);
+    timeouts += inFlight.size;
   } finally {
+    clearTimeout(bound);
+    closing = true;
     await pool.destroy();
   }
   const sorted = latencies.subarray(0, answered).sort();

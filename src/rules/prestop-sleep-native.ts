@@ -1,5 +1,6 @@
 import { preStopSleepFix } from "../fix/plans.js";
 import { versionAtLeast } from "../model/effective.js";
+import { execScript } from "../model/shell.js";
 import type { Rule } from "./types.js";
 
 /** `lifecycle.preStop.sleep` needs no shell or sleep binary in the image (KEP-3960; on by default from 1.30). */
@@ -10,10 +11,15 @@ export const rule: Rule = {
     description:
       "An exec preStop that only sleeps can be the native `preStop.sleep`, which needs no shell in the image.",
     messages: {
-      default:
-        "This preStop only sleeps {{seconds}}s through an exec hook (the image needs `sleep`, and a shell for `sh -c`); Kubernetes {{version}} has the native `preStop.sleep` (beta and on by default from 1.30, GA in 1.34).",
+      shell:
+        "This preStop only sleeps {{seconds}}s through an exec hook (the image needs a shell and `sleep`); Kubernetes {{version}} has the native `preStop.sleep` (beta and on by default from 1.30, GA in 1.34).",
+      binary:
+        "This preStop only sleeps {{seconds}}s through an exec hook (the image needs a `sleep` binary); Kubernetes {{version}} has the native `preStop.sleep` (beta and on by default from 1.30, GA in 1.34).",
     },
-    fix: { default: "Replace it with `preStop: {sleep: {seconds: {{seconds}}}}`." },
+    fix: {
+      shell: "Replace it with `preStop: {sleep: {seconds: {{seconds}}}}`.",
+      binary: "Replace it with `preStop: {sleep: {seconds: {{seconds}}}}`.",
+    },
   },
   check(context) {
     if (!versionAtLeast(context.assumptions.kubeVersion, "1.30")) return;
@@ -22,7 +28,7 @@ export const rule: Rule = {
       if (hook?.kind !== "exec" || hook.analysis.opaque || hook.analysis.kills.length > 0) continue;
       if (!hook.analysis.durationSeconds) continue;
       context.report({
-        messageId: "default",
+        messageId: execScript(hook.command).shell === "none" ? "binary" : "shell",
         container,
         fix: preStopSleepFix(context.workload, container, context.targets, hook.analysis.durationSeconds),
         loc: hook.loc,

@@ -40,7 +40,7 @@ ruleTester("prestop-sleep-native", {
           line: 11,
           column: 40,
           severity: "info",
-          message: "This preStop only sleeps 10s through an exec hook",
+          message: "This preStop only sleeps 10s through an exec hook (the image needs a `sleep` binary)",
           fix: "preStop: {sleep: {seconds: 10}}",
         },
       ],
@@ -49,7 +49,14 @@ ruleTester("prestop-sleep-native", {
       name: "`sh -c 'sleep 15'` on 1.30",
       files: { "app.yaml": fpm('{exec: {command: ["sh", "-c", "sleep 15"]}}') },
       assumptions: { kubeVersion: "1.30" },
-      findings: [{ line: 11, column: 52, severity: "info", message: "only sleeps 15s" }],
+      findings: [
+        {
+          line: 11,
+          column: 52,
+          severity: "info",
+          message: "only sleeps 15s through an exec hook (the image needs a shell",
+        },
+      ],
     },
   ],
 });
