@@ -1,18 +1,7 @@
-import { dedent, ruleTester } from "./harness.js";
+import { fpmDeployment, ruleTester } from "./harness.js";
 
 /** A php-fpm Deployment whose image and preStop vary; the stop signal decides this rule. */
-const deployment = (image: string, extra = "") => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: ${image}
-            ${extra}
-`;
+const deployment = (image: string, extra = "") => fpmDeployment(extra, image);
 
 ruleTester("fpm-hard-stop", {
   valid: [

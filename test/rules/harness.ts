@@ -157,6 +157,30 @@ export function dedent(strings: TemplateStringsArray, ...values: unknown[]): str
   return lines.map((l) => l.slice(indent)).join("\n");
 }
 
+/**
+ * The fixture most rule tests start from: a Deployment `app` with one container `php-fpm` of `image`.
+ * `fields` is more YAML of that container, written from column 1 and indented here under `image:`, so
+ * its first line is line 10 of the file and its columns are its own plus 10.
+ *
+ * @example
+ *   fpmDeployment("lifecycle:\n  preStop: {sleep: {seconds: 5}}") // `preStop` on line 11, column 13
+ */
+export function fpmDeployment(fields = "", image = "php:8.2-fpm"): string {
+  const lines = [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata: {name: app}",
+    "spec:",
+    "  template:",
+    "    spec:",
+    "      containers:",
+    "        - name: php-fpm",
+    `          image: ${image}`,
+    ...(fields ? fields.split("\n").map((line) => `          ${line}`) : []),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
 /** A PodDisruptionBudget selecting `app: <app>` in namespace `default`, so `noBudget` stays quiet. */
 export function budget(app: string): string {
   return dedent`

@@ -1,18 +1,7 @@
-import { dedent, ruleTester } from "./harness.js";
+import { dedent, fpmDeployment, ruleTester } from "./harness.js";
 
 /** php-fpm from a custom image (linked to the only php-fpm Dockerfile), with an optional command. */
-const deployment = (command = "") => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: registry.example.com/shop/app:1.4
-            ${command}
-`;
+const deployment = (command = "") => fpmDeployment(command, "registry.example.com/shop/app:1.4");
 
 ruleTester("pid1-wrapper", {
   valid: [

@@ -1,19 +1,8 @@
-import { dedent, ruleTester } from "./harness.js";
+import { dedent, fpmDeployment, ruleTester } from "./harness.js";
 
 const FPM_CONF = "[global]\nprocess_control_timeout = 30s\n";
 
-const fpm = (lifecycle = "{}") => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: php:8.2-fpm
-            lifecycle: ${lifecycle}
-`;
+const fpm = (lifecycle = "{}") => fpmDeployment(`lifecycle: ${lifecycle}`);
 
 ruleTester("prestop-delay-missing", {
   valid: [

@@ -1,22 +1,9 @@
-import { dedent, ruleTester } from "./harness.js";
+import { fpmDeployment, ruleTester } from "./harness.js";
 
 const FPM_CONF = "[global]\nprocess_control_timeout = 30s\n";
 
-const fpm = (image: string, script: string) => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: ${image}
-            lifecycle:
-              preStop:
-                exec:
-                  command: ["sh", "-c", "${script}"]
-`;
+const fpm = (image: string, script: string) =>
+  fpmDeployment(`lifecycle:\n  preStop:\n    exec:\n      command: ["sh", "-c", "${script}"]`, image);
 
 ruleTester("prestop-kill-overridden", {
   valid: [

@@ -1,20 +1,7 @@
-import { dedent, ruleTester } from "./harness.js";
+import { dedent, fpmDeployment, ruleTester } from "./harness.js";
 
-const fpm = (image: string, command: string) => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: ${image}
-            lifecycle:
-              preStop:
-                exec:
-                  command: ${command}
-`;
+const fpm = (image: string, command: string) =>
+  fpmDeployment(`lifecycle:\n  preStop:\n    exec:\n      command: ${command}`, image);
 
 ruleTester("prestop-kill-syntax", {
   valid: [

@@ -1,18 +1,6 @@
-import { dedent, ruleTester } from "./harness.js";
+import { fpmDeployment, ruleTester } from "./harness.js";
 
-const fpm = (preStop: string) => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: php:8.2-fpm
-            lifecycle:
-              preStop: ${preStop}
-`;
+const fpm = (preStop: string) => fpmDeployment(`lifecycle:\n  preStop: ${preStop}`);
 
 ruleTester("prestop-sleep-native", {
   valid: [
