@@ -17,9 +17,8 @@ import { pinLoadGenerator } from "./cpus.js";
 import { pacedLoad, quantile } from "./paced.js";
 import { measured } from "./stats.js";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Figure } from "./types.js";
-import { GOAL_RATE, makeCertificate, reviewBodies, startServer } from "./webhook.js";
+import { GOAL_RATE, makeCertificate, PACED_CONNECTIONS, reviewBodies, startServer } from "./webhook.js";
 
-const CONNECTIONS = 16;
 const SAMPLE_SECONDS = 5;
 const WARMUP_SECONDS = 5;
 
@@ -64,7 +63,7 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
         method: "POST",
         rate: GOAL_RATE,
         seconds: duration,
-        connections: CONNECTIONS,
+        connections: PACED_CONNECTIONS,
         body: () => template.replaceAll("__NAME__", `soak-${++serial}`),
         ...(onAnswer ? { onAnswer } : {}),
       });
@@ -188,7 +187,7 @@ async function runSoak(context: BenchmarkContext): Promise<BenchmarkResult> {
         seconds,
         warmupSeconds: WARMUP_SECONDS,
         rate: GOAL_RATE,
-        connections: CONNECTIONS,
+        connections: PACED_CONNECTIONS,
         paths: "/validate and /mutate alternating, distinct objects",
         load: "open model on a fixed schedule (bench/paced.ts)",
         cpus: placement.description,

@@ -22,7 +22,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { makeCertificate as makeTestCertificate } from "../test/webhook/helpers.js";
 import { pinLoadGenerator } from "./cpus.js";
 import { pacedLoad } from "./paced.js";
-import type { Benchmark, Figure, Measured } from "./types.js";
+import { measured } from "./stats.js";
+import type { Benchmark, Figure } from "./types.js";
 
 export interface AutocannonResult {
   requests: { average: number; total: number };
@@ -38,7 +39,7 @@ export const autocannon = createRequire(import.meta.url)("autocannon") as Autoca
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const CONNECTIONS = 10;
 /** Keep-alive connections of the paced generator, opened before each run. */
-const PACED_CONNECTIONS = 16;
+export const PACED_CONNECTIONS = 16;
 export const GOAL_RATE = 1000;
 
 export interface WebhookBenchOptions {
@@ -167,7 +168,7 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<R
     }
     lastSamples = { samples, errors, placement: placement.description };
     const figures: Record<string, number> = {};
-    for (const [name, values] of Object.entries(samples)) figures[name] = median(values);
+    for (const [name, values] of Object.entries(samples)) figures[name] = measured(values).median;
     figures.errors = errors;
     figures.rounds = rounds;
     figures.connections = CONNECTIONS;
@@ -241,21 +242,6 @@ export async function startServer(
   return { child, port };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-const stat = (values: number[]): Measured => ({
-  median: median(values),
-  min: Math.min(...values),
-  max: Math.max(...values),
-  repeats: values.length,
-});
-
 /** `npm run bench`'s webhook entry: the issue-5 goal is 1,000 reviews/s with p99 under 10 ms, no errors. */
 export const webhookBenchmark: Benchmark = {
   id: "webhook",
@@ -263,7 +249,7 @@ export const webhookBenchmark: Benchmark = {
   async run(context) {
     await benchWebhook({ rounds: context.rounds, log: context.log });
     const { samples, errors, placement } = lastSamples ?? { samples: {}, errors: 0, placement: "" };
-    const of = (name: string) => stat(samples[name] ?? [0]);
+    const of = (name: string) => measured(samples[name] ?? [0]);
     const ms = (value: number) => `${value.toFixed(1)} ms`;
     const healthz = of("healthz_rps");
     const figures: Figure[] = [];
@@ -290,7 +276,7 @@ export const webhookBenchmark: Benchmark = {
         note: [
           `p50 ${ms(of(`${name}_p50_ms`).median)}, p99.9 ${ms(of(`${name}_p999_ms`).median)}`,
           `generator's own lateness p99 ${ms(of(`${name}_send_lag_p99_ms`).median)}`,
-          ...(burst ? [`autocannon overallRate (bursts of 10) p99 ${ms(stat(burst).median)}`] : []),
+          ...(burst ? [`autocannon overallRate (bursts of 10) p99 ${ms(measured(burst).median)}`] : []),
         ].join("; "),
         goal: { max: 10 },
       });
@@ -299,7 +285,7 @@ export const webhookBenchmark: Benchmark = {
       id: "webhook.errors",
       label: "errors, timeouts and non-2xx",
       unit: "count",
-      value: stat([errors]),
+      value: measured([errors]),
       goal: { max: 0 },
     });
     return {
