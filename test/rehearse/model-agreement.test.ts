@@ -59,21 +59,23 @@ const failedOf = (s: StrategyResult): ClassifiedRequest[] => s.requestLog.filter
 const show = (r: ClassifiedRequest) =>
   `${r.id} ${r.ms}ms ${r.outcome} on ${r.servedBy} ${r.start.toFixed(2)}–${r.end?.toFixed(2)}`;
 
+/** Both rehearsals: most requests short, a fifth of them 12 s, which the model is told is the longest. */
+const mix = [
+  { share: 0.8, ms: 50 },
+  { share: 0.2, ms: 12_000 },
+];
+const assumptions: Assumptions = {
+  propagationSeconds: PROPAGATION_SECONDS,
+  maxRequestSeconds: 12,
+  kubeVersion: "1.33",
+};
+
 function predictedPodExit(timeline: Timeline): number {
   assert.ok(Number.isFinite(timeline.podExitSeconds), `predicted exit ${timeline.podExitSeconds}`);
   return timeline.podExitSeconds;
 }
 
 test("seed: the model's in-flight kill at the preStop's end is what the rehearsal measures", async () => {
-  const mix = [
-    { share: 0.8, ms: 50 },
-    { share: 0.2, ms: 12_000 },
-  ];
-  const assumptions: Assumptions = {
-    propagationSeconds: PROPAGATION_SECONDS,
-    maxRequestSeconds: 12,
-    kubeVersion: "1.33",
-  };
   const workload = await fpmWorkload("seed");
   const timeline = computeTimeline(workload, assumptions);
 
@@ -130,15 +132,6 @@ test("seed: the model's in-flight kill at the preStop's end is what the rehearsa
 });
 
 test("recommended: the model predicts no failure and the rehearsal measures none, within the predicted exit", async () => {
-  const mix = [
-    { share: 0.8, ms: 50 },
-    { share: 0.2, ms: 12_000 },
-  ];
-  const assumptions: Assumptions = {
-    propagationSeconds: PROPAGATION_SECONDS,
-    maxRequestSeconds: 12,
-    kubeVersion: "1.33",
-  };
   const workload = await fpmWorkload("recommended");
   const timeline = computeTimeline(workload, assumptions);
   assert.deepEqual(timeline.failureWindows, []);
