@@ -1,6 +1,14 @@
 import { fixTargets } from "./fix/targets.js";
+import type { LeftAlone } from "./model/build.js";
 import { type BuildOptions, buildModel } from "./model/build.js";
-import type { Assumptions, Container, Problem, Workload } from "./model/types.js";
+import type {
+  Assumptions,
+  Container,
+  ContainerRole,
+  Problem,
+  RoleEvidence,
+  Workload,
+} from "./model/types.js";
 import { RULES } from "./rules/registry.js";
 import {
   type Finding,
@@ -9,6 +17,7 @@ import {
   render,
   SEVERITY_ORDER,
   type Severity,
+  type Unknown,
 } from "./rules/types.js";
 import type { SourceFile } from "./sources/files.js";
 import { computeTimeline } from "./timeline/timeline.js";
@@ -28,8 +37,22 @@ export interface WorkloadResult {
   file: string;
   line: number;
   helmSource?: string;
-  containers: { name: string; role: string; image: string; links: string[] }[];
+  containers: ContainerResult[];
   timeline: Timeline;
+}
+
+/** A container as the report shows it: its role and the evidence that decided it, its image facts, its links. */
+export interface ContainerResult {
+  name: string;
+  role: ContainerRole;
+  /** The deciding evidence in words (`runs php artisan queue:work, from the manifest's command/args`), or why none. */
+  roleBasis: string;
+  /** Every piece of evidence weighed, the deciding one first. */
+  evidence: RoleEvidence[];
+  image: string;
+  stopSignal: { value: string; basis: string; unknown: boolean };
+  shell: string;
+  links: string[];
 }
 
 /** The result of `check`, and the JSON contract of `check --format json`. */
@@ -37,6 +60,13 @@ export interface CheckResult {
   findings: Finding[];
   problems: Problem[];
   workloads: WorkloadResult[];
+  /** Inputs read and deliberately not checked (a Go service's Dockerfile, a Helm test hook), each with why. */
+  leftAlone: LeftAlone[];
+}
+
+/** Problems that make a run exit 2: every one but those that only leave something unknown. */
+export function blockingProblems(problems: readonly Problem[]): Problem[] {
+  return problems.filter((p) => p.severity !== "warning");
 }
 
 /**
@@ -60,16 +90,39 @@ export function checkSources(files: SourceFile[], options: CheckOptions): CheckR
       file: workload.loc.file,
       line: workload.loc.line,
       ...(workload.loc.helmSource ? { helmSource: workload.loc.helmSource } : {}),
-      containers: workload.containers.map((c) => ({
-        name: c.name,
-        role: c.role,
-        image: c.image,
-        links: c.links,
-      })),
+      containers: workload.containers.map(containerResult),
       timeline,
     });
   }
-  return { findings: sortFindings(findings), problems: model.problems, workloads };
+  return {
+    findings: sortFindings(findings),
+    problems: model.problems,
+    workloads,
+    leftAlone: model.leftAlone,
+  };
+}
+
+function containerResult(c: Container): ContainerResult {
+  const decided = c.identity.evidence[0];
+  const signal = c.imageFacts.stopSignal;
+  return {
+    name: c.name,
+    role: c.role,
+    roleBasis:
+      decided?.reason ??
+      (c.identity.evidence.length === 0 && c.imageFacts.role === undefined
+        ? `no evidence of what it runs; declare it with fpm-graceful.io/role.${c.name}`
+        : "given without a workload"),
+    evidence: c.identity.evidence,
+    image: c.image,
+    stopSignal: {
+      value: String(signal.value),
+      basis: signal.loc ? `STOPSIGNAL at ${signal.loc.file}:${signal.loc.line}` : signal.assumed,
+      unknown: signal.loc === undefined && signal.unknown === true,
+    },
+    shell: c.imageFacts.shell,
+    links: c.links,
+  };
 }
 
 function runRules(workload: Workload, timeline: Timeline, options: CheckOptions): Finding[] {
@@ -101,10 +154,19 @@ function runRules(workload: Workload, timeline: Timeline, options: CheckOptions)
         ),
       report: (report) => {
         const { loc } = report;
+        const assumed = [...(report.restsOn ?? []), guessedRole(report.container)].filter(
+          (u): u is Unknown => u !== undefined,
+        );
+        const severity = setting ?? report.severity ?? rule.meta.severity;
+        const message = render(rule.meta.messages[report.messageId] ?? report.messageId, report.data);
         findings.push({
           rule: rule.meta.id,
-          severity: setting ?? report.severity ?? rule.meta.severity,
-          message: render(rule.meta.messages[report.messageId] ?? report.messageId, report.data),
+          // A finding that rests on a fact nobody could read is a warning, never an error stated as fact.
+          severity: assumed.length > 0 && severity === "error" ? "warning" : severity,
+          message:
+            assumed.length > 0
+              ? `${message} Assumed: ${assumed.map((u) => u.fact).join("; ")}. To settle it: ${assumed.map((u) => u.settle).join("; ")}.`
+              : message,
           fix: render(rule.meta.fix[report.messageId] ?? rule.meta.fix.default ?? "", report.data),
           file: loc.file,
           line: loc.line,
@@ -114,12 +176,23 @@ function runRules(workload: Workload, timeline: Timeline, options: CheckOptions)
           workload: workload.id,
           ...(report.container ? { container: report.container.name } : {}),
           ...(report.fix ? { autofix: report.fix } : {}),
+          ...(assumed.length > 0 ? { assumed } : {}),
         });
       },
     };
     rule.check(context);
   }
   return findings;
+}
+
+/** A role read only off a name is a guess: findings on that container rest on it. */
+function guessedRole(container: Container | undefined): Unknown | undefined {
+  const decided = container?.identity.evidence[0];
+  if (!container || decided?.signal !== "name") return undefined;
+  return {
+    fact: `${container.name} is taken for ${container.role === "fpm" ? "php-fpm" : container.role} from its name only`,
+    settle: `declare it with the annotation \`fpm-graceful.io/role.${container.name}: ${container.role}\` (or \`other\`)`,
+  };
 }
 
 function sortFindings(findings: Finding[]): Finding[] {

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { type CheckResult, failsAt } from "../check.js";
+import { blockingProblems, type CheckResult, failsAt } from "../check.js";
 import { type CheckPathsOptions, checkPaths } from "../index.js";
 import { DEFAULT_ASSUMPTIONS, type Problem } from "../model/types.js";
 import { FORMATTERS, type Format } from "../report/index.js";
@@ -136,7 +136,7 @@ export function checkCommand(): Command {
     reportNothingRead(paths, outcome.result);
     const failOn = opts.failOn as Severity | "none";
     process.exitCode =
-      outcome.result.problems.length > 0
+      blockingProblems(outcome.result.problems).length > 0
         ? EXIT.usage
         : failOn !== "none" && failsAt(outcome.result.findings, failOn)
           ? EXIT.findings

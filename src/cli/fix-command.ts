@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { failsAt } from "../check.js";
+import { blockingProblems, failsAt } from "../check.js";
 import { collectEdits } from "../fix/engine.js";
 import { renderedInputPatches } from "../fix/patch.js";
 import { fixSources } from "../fix/run.js";
@@ -75,7 +75,7 @@ export function fixCommand(): Command {
     );
     const remaining = after.findings;
     process.exitCode =
-      result.problems.length > 0 || failures.length > 0
+      blockingProblems(result.problems).length > 0 || failures.length > 0
         ? EXIT.usage
         : failsAt(remaining, "error")
           ? EXIT.findings

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { CheckResult } from "../check.js";
+import { blockingProblems, type CheckResult } from "../check.js";
 import { pairTimelines } from "../draw/compare.js";
 import { drawSvg } from "../draw/svg.js";
 import { drawTerminalCharts, type WorkloadDrawing } from "../draw/terminal.js";
@@ -69,7 +69,7 @@ export function timelineCommand(): Command {
       const color = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.stdout.write(drawTerminalCharts(drawings, { width, color, ascii: opts.ascii === true }));
     }
-    process.exitCode = result.problems.length > 0 ? EXIT.usage : EXIT.ok;
+    process.exitCode = blockingProblems(result.problems).length > 0 ? EXIT.usage : EXIT.ok;
   });
   return command;
 }

@@ -1,24 +1,51 @@
-import { dirname, resolve } from "node:path";
-import { type DockerfileFacts, parseDockerfile } from "../sources/dockerfile.js";
+import { basename, dirname, resolve } from "node:path";
+import { type DockerfileFacts, type DockerStage, parseDockerfile } from "../sources/dockerfile.js";
 import type { SourceFile } from "../sources/files.js";
 import { fileLines } from "../sources/ini.js";
 import { type KubernetesObject, manifestsFromValues, parseManifests } from "../sources/kubernetes.js";
 import { embeddedTextMapper, type YamlView } from "../sources/yaml-view.js";
-import { knownImage, parseImageReference } from "./images.js";
+import type { DockerfileIndex } from "./identity/dockerfiles.js";
+import { type ContainerDeclaration, identifyContainers, linkedStage } from "./identity/identify.js";
 import { type ConfigPlacement, placementOf, readConfigSettings, writtenSetting } from "./settings.js";
-import type { ConfigOrigin, ConfigSetting, Container, Problem, Signal, Workload } from "./types.js";
+import type { ConfigOrigin, ConfigSetting, Container, Problem, SourceLocation, Workload } from "./types.js";
 import { imageWorkload, isWorkloadKind, pid1FromArgv, readWorkload } from "./workloads.js";
 
+/** PID 1 from the argv identity found, when the manifest does not set `command` (ENTRYPOINT/CMD run). */
+function applyPid1(container: Container): void {
+  const argv = container.identity.argv;
+  if (container.pid1.origin === "manifest" || !argv || argv.origin === "manifest") return;
+  container.pid1 = {
+    ...pid1FromArgv(argv.argv),
+    loc: container.imageFacts.defaultArgv?.loc,
+    origin: argv.origin,
+  };
+}
+
 export interface BuildOptions {
-  /** Explicit Dockerfile links: container name (or `workload/container`) → Dockerfile path. */
+  /** Explicit Dockerfile links: container name (or `workload/container`) → `path` or `path#stage`. */
   dockerfiles?: Record<string, string>;
+  /** What the user declared about containers (`.fpm-graceful.yaml` `containers:`): role, stop signal. */
+  containers?: Record<string, ContainerDeclaration>;
+}
+
+/** An input the model read and deliberately left alone, with why: nothing given is dropped silently. */
+export interface LeftAlone extends SourceLocation {
+  reason: string;
 }
 
 export interface Model {
   workloads: Workload[];
   problems: Problem[];
+  /** Inputs (or objects in them) read but not checked, each with why. */
+  leftAlone: LeftAlone[];
   /** Parsed manifests by file, kept for fixes. */
   objects: KubernetesObject[];
+}
+
+/** Helm's test hooks are Pods that `helm test` runs once (curl, wget): not workloads to audit. */
+function helmTestHook(object: KubernetesObject): boolean {
+  const hook = object.view.at("metadata", "annotations", "helm.sh/hook")?.string() ?? "";
+  return hook.split(",").some((h) => /^test(-success|-failure)?$/.test(h.trim()));
 }
 
 interface ConfigFile {
@@ -55,7 +82,7 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
       const facts = parseDockerfile(file.path, file.text);
       for (const p of facts.problems)
         problems.push({ ...p.loc, code: "dockerfile-syntax", message: p.message });
-      if (facts.baseImage) dockerfiles.push(facts);
+      if (facts.stages.length > 0) dockerfiles.push(facts);
     } else {
       const placement: ConfigPlacement =
         file.kind === "php-ini"
@@ -69,6 +96,7 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
   const configMaps = new Map<string, { key: string; view: YamlView; documentIndex: number }[]>();
   const budgets: { namespace: string; name: string; selector: Record<string, string> }[] = [];
   const workloads: Workload[] = [];
+  const leftAlone: LeftAlone[] = [];
   for (const object of objects) {
     const namespace = object.namespace ?? "default";
     if (object.kind === "ConfigMap") {
@@ -84,6 +112,11 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
         name: object.name,
         selector: object.view.at("spec", "selector", "matchLabels")?.stringMap() ?? {},
       });
+    } else if (isWorkloadKind(object.kind) && helmTestHook(object)) {
+      leftAlone.push({
+        ...(object.view.at("metadata", "name") ?? object.view).loc(),
+        reason: `${object.kind} ${object.name} is a Helm test hook (helm.sh/hook: test): run once by \`helm test\`, not a workload to audit`,
+      });
     } else if (isWorkloadKind(object.kind)) {
       const workload = readWorkload(object as KubernetesObject & { kind: typeof object.kind });
       if (workload) workloads.push(workload);
@@ -97,23 +130,41 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
     if (inNamespace) inNamespace.push(budget);
     else budgetsByNamespace.set(budget.namespace, [budget]);
   }
+  // A config a Dockerfile among the inputs COPYs reaches that image only; the rest reach every container of their role.
+  const uncopied = configs.filter(
+    (c) => !dockerfiles.some((d) => d.stages.some((st) => copiedConfigs(st, d.file, [c]).length > 0)),
+  );
+  const identified = identifyContainers(
+    workloads,
+    dockerfiles,
+    { ...options, inputPaths: files.filter((f) => f.path !== "<stdin>").map((f) => f.path) },
+    problems,
+  );
   for (const workload of workloads) {
     workload.disruptionBudgets = (budgetsByNamespace.get(workload.namespace) ?? [])
       .filter((b) => Object.entries(b.selector).every(([k, v]) => workload.podLabels[k] === v))
       .map((b) => `PodDisruptionBudget/${b.namespace}/${b.name}`);
     for (const container of workload.containers) {
-      linkDockerfile(workload, container, dockerfiles, options);
+      applyPid1(container);
+      const stage = linkedStage(container, identified.index);
+      if (stage) applyDockerfileSettings(container, stage);
+      for (const { config, destination } of stage
+        ? copiedConfigs(stage, container.imageFacts.dockerfile ?? "", configs)
+        : [])
+        linkConfigFiles(container, [config], problems, destination);
       linkConfigMaps(workload, container, configMaps, problems);
-      linkConfigFiles(container, configs, problems);
+      linkConfigFiles(container, uncopied, problems);
     }
   }
-  workloads.push(...unusedInputs(workloads, dockerfiles, configs, problems));
+  workloads.push(
+    ...unusedInputs(workloads, identified.index, identified.linked, configs, problems, leftAlone),
+  );
   problems.unshift(
     ...manifestProblems.flatMap((list) =>
       uniqueProblems(list).sort((a, b) => a.line - b.line || a.column - b.column),
     ),
   );
-  return { workloads, problems, objects };
+  return { workloads, problems, leftAlone, objects };
 }
 
 /** A field read twice (a ConfigMap mounted into two containers) is reported once. */
@@ -129,127 +180,103 @@ function uniqueProblems(problems: Problem[]): Problem[] {
 
 /**
  * Dockerfiles no container was linked to, and configs no container reads, become `Image/-/<path>`
- * pseudo-workloads, so `fpm-graceful check Dockerfile` says what the image alone gets wrong.
+ * pseudo-workloads, so `fpm-graceful check Dockerfile` says what the image alone gets wrong. A Dockerfile
+ * that builds neither php-fpm nor nginx (a Go service, redis) is left alone, and said to be.
  */
 function unusedInputs(
   workloads: Workload[],
-  dockerfiles: DockerfileFacts[],
+  index: DockerfileIndex,
+  linked: Set<string>,
   configs: ConfigFile[],
   problems: Problem[],
+  leftAlone: LeftAlone[],
 ): Workload[] {
-  const linked = new Set(workloads.flatMap((w) => w.containers.map((c) => c.imageFacts.dockerfile)));
   const out: Workload[] = [];
-  for (const facts of dockerfiles.filter((d) => !linked.has(d.file))) {
-    const base = facts.baseImage?.value ?? "";
-    const role = knownImage(base).role === "nginx" ? "nginx" : "fpm";
-    const workload = imageWorkload(
-      facts.file,
-      role,
-      facts.baseImage?.loc ?? { file: facts.file, line: 1, column: 1 },
-      base,
-    );
+  for (const facts of index.files.filter((d) => !linked.has(d.file))) {
+    const last = facts.stages.at(-1) as DockerStage;
+    const role = index.stageRole(facts, last);
+    const loc = last.from.loc;
+    if (role?.role !== "fpm" && role?.role !== "nginx") {
+      leftAlone.push({
+        ...loc,
+        reason: role
+          ? `${facts.file} builds neither php-fpm nor nginx (${role.reason})`
+          : `${facts.file} is not known to build php-fpm or nginx (FROM ${last.from.value}); link it with --dockerfile CONTAINER=${facts.file} if it does`,
+      });
+      continue;
+    }
+    const workload = imageWorkload(facts.file, role.role, loc, last.from.value);
     const container = workload.containers[0] as Container;
-    applyDockerfile(container, facts, `${facts.file} (given without a workload)`);
+    identifyImage(container, facts, index);
+    applyPid1(container);
+    applyDockerfileSettings(container, last);
+    container.links.push(`Dockerfile ${facts.file} (given without a workload)`);
     out.push(workload);
   }
   for (const role of ["fpm", "nginx"] as const) {
     const unread = configs.filter((c) => (c.placement === "nginx") === (role === "nginx"));
-    if (unread.length === 0 || [...workloads, ...out].some((w) => w.containers.some((c) => c.role === role)))
+    if (unread.length === 0) continue;
+    const image = out.find((w) => w.containers[0]?.role === role);
+    if (image) {
+      linkConfigFiles(image.containers[0] as Container, unread, problems);
       continue;
+    }
+    if (workloads.some((w) => w.containers.some((c) => c.role === role))) continue;
     const first = unread[0] as ConfigFile;
     const workload = imageWorkload(first.path, role, { file: first.path, line: 1, column: 1 }, "");
     linkConfigFiles(workload.containers[0] as Container, unread, problems);
     out.push(workload);
   }
+  for (const config of configs) {
+    const role = config.placement === "nginx" ? "nginx" : "fpm";
+    if (![...workloads, ...out].some((w) => w.containers.some((c) => c.role === role))) continue;
+    if (
+      [...workloads, ...out].some((w) =>
+        w.containers.some((c) => c.links.some((l) => l.startsWith(config.path))),
+      )
+    )
+      continue;
+    leftAlone.push({
+      file: config.path,
+      line: 1,
+      column: 1,
+      reason: `${config.path}: no ${role === "fpm" ? "php-fpm" : "nginx"} container reads it`,
+    });
+  }
   return out;
 }
 
-function linkDockerfile(
-  workload: Workload,
-  container: Container,
-  dockerfiles: DockerfileFacts[],
-  options: BuildOptions,
-): void {
-  const explicit =
-    options.dockerfiles?.[`${workload.name}/${container.name}`] ?? options.dockerfiles?.[container.name];
-  const annotated = workload.annotations[`fpm-graceful.io/dockerfile.${container.name}`];
-  let facts: DockerfileFacts | undefined;
-  let why = "";
-  if (explicit) {
-    facts = dockerfiles.find((d) => resolve(d.file) === resolve(explicit));
-    why = `--dockerfile ${container.name}=${explicit}`;
-  } else if (annotated) {
-    const target = resolve(dirname(workload.loc.file), annotated);
-    facts = dockerfiles.find((d) => resolve(d.file) === target);
-    why = `annotation fpm-graceful.io/dockerfile.${container.name}`;
-  } else {
-    const { repository } = parseImageReference(container.image);
-    const imageName = repository.split("/").at(-1) ?? "";
-    facts = dockerfiles.find((d) => dirname(resolve(d.file)).split("/").at(-1) === imageName);
-    why = `image name ${imageName} matches the Dockerfile's directory`;
-    if (!facts && container.imageFacts.role === undefined) {
-      // The one Dockerfile of this role among the inputs is taken for a custom image of that role.
-      const sameRole = dockerfiles.filter(
-        (d) => knownImage(d.baseImage?.value ?? "").role === container.role,
-      );
-      if (sameRole.length === 1) {
-        facts = sameRole[0];
-        why = `the only ${container.role === "fpm" ? "php-fpm" : container.role} Dockerfile among the inputs`;
-      }
-    }
-  }
-  if (!facts) return;
-  applyDockerfile(container, facts, `${facts.file} (linked by ${why})`);
+/** A Dockerfile given alone: its facts, as identity reads them for a container linked to its last stage. */
+function identifyImage(container: Container, facts: DockerfileFacts, index: DockerfileIndex): void {
+  const role = container.role;
+  const pseudo: Workload = imageWorkload(facts.file, role === "nginx" ? "nginx" : "fpm", container.loc, "");
+  pseudo.containers = [container];
+  identifyContainers(
+    [pseudo],
+    index.files,
+    { dockerfiles: { [container.name]: facts.file }, inputPaths: index.files.map((d) => d.file) },
+    [],
+  );
+  // A Dockerfile given alone builds what its stage says, whatever its PID 1 turns out to be.
+  container.role = role;
 }
 
-function applyDockerfile(container: Container, facts: DockerfileFacts, label: string): void {
-  const base = knownImage(facts.baseImage?.value ?? "");
-  container.links.push(`Dockerfile ${label}`);
-  container.imageFacts.dockerfile = facts.file;
-  if (facts.finalFromLine !== undefined) container.imageFacts.dockerfileFromLine = facts.finalFromLine;
-  container.imageFacts.shell = base.shell;
-  container.imageFacts.basis = `Dockerfile ${facts.file} FROM ${facts.baseImage?.value ?? "?"}`;
-  if (container.imageFacts.role === undefined && base.role) container.role = base.role;
-  container.imageFacts.role = base.role;
-  // Docker inherits STOPSIGNAL from the base image: the official php-fpm and nginx images set SIGQUIT.
-  if (facts.stopSignal) {
-    container.imageFacts.stopSignal = facts.stopSignal;
-  } else if (base.stopSignal) {
-    container.imageFacts.stopSignal = {
-      value: base.stopSignal as Signal,
-      loc: undefined,
-      assumed: `inherited from ${base.basis}`,
-    };
-  } else {
-    container.imageFacts.stopSignal = {
-      value: "SIGTERM",
-      loc: undefined,
-      assumed: `${facts.file} sets no STOPSIGNAL and its base ${facts.baseImage?.value ?? "?"} is not known to set one: the runtime sends SIGTERM`,
-    };
-  }
-  if (container.pid1.origin !== "manifest") {
-    const entry = facts.entrypoint ?? facts.cmd;
-    if (entry) {
-      // With an exec-form ENTRYPOINT, the manifest's args replace CMD; a shell-form ENTRYPOINT ignores them.
-      const argv =
-        facts.entrypoint && container.args.length > 0 ? [...entry.argv, ...container.args] : entry.argv;
-      container.pid1 = { ...pid1FromArgv(argv), loc: entry.loc, origin: "dockerfile" };
-    }
-  }
-  const via = `Dockerfile ${facts.file}`;
-  for (const written of facts.settings) {
+/** Settings a Dockerfile stage's RUN lines write (`echo process_control_timeout=… >> conf.d/x.ini`). */
+function applyDockerfileSettings(container: Container, stage: DockerStage): void {
+  const file = container.imageFacts.dockerfile ?? "";
+  for (const written of stage.settings) {
     const setting = writtenSetting(
       written.key,
       written.value,
       written.target,
       written.opensGlobal,
       written.loc,
-      `${via} writes ${written.target}`,
+      `Dockerfile ${file} writes ${written.target}`,
     );
     if (setting) {
       setting.origin = {
         kind: "dockerfile",
-        file: facts.file,
+        file,
         lines: written.instructionLines,
         soleCommand: written.soleCommand,
       };
@@ -306,10 +333,50 @@ function linkConfigMaps(
   }
 }
 
-function linkConfigFiles(container: Container, configs: ConfigFile[], problems: Problem[]): void {
+/**
+ * Configs among the inputs that a linked Dockerfile stage COPYs into the image: they reach the containers
+ * of that image, at the placement their destination gives (`COPY docker/php/zz-docker.conf
+ * /usr/local/etc/php-fpm.d/`). Sources are looked up from the Dockerfile's folder upwards, as build
+ * contexts usually are.
+ */
+function copiedConfigs(
+  stage: DockerStage,
+  dockerfile: string,
+  configs: ConfigFile[],
+): { config: ConfigFile; destination: string }[] {
+  const out: { config: ConfigFile; destination: string }[] = [];
+  for (const copy of stage.copies) {
+    for (const source of copy.sources) {
+      const config = configs.find((c) => {
+        for (let dir = dirname(resolve(dockerfile)); ; dir = dirname(dir)) {
+          if (resolve(dir, source) === resolve(c.path)) return true;
+          if (dir === dirname(dir)) return false;
+        }
+      });
+      if (!config) continue;
+      const destination = copy.destination.endsWith("/")
+        ? `${copy.destination}${basename(config.path)}`
+        : copy.destination;
+      out.push({
+        config: { ...config, placement: placementOf(destination, config.text) ?? config.placement },
+        destination,
+      });
+    }
+  }
+  return out;
+}
+
+function linkConfigFiles(
+  container: Container,
+  configs: ConfigFile[],
+  problems: Problem[],
+  copiedTo?: string,
+): void {
   for (const config of configs) {
     if (!fitsRole(config.placement, container)) continue;
-    const via = `${config.path} (given on the command line; applies to every ${container.role === "nginx" ? "nginx" : "php-fpm"} container)`;
+    const via = copiedTo
+      ? `${config.path} (COPY'd by ${container.imageFacts.dockerfile} to ${copiedTo})`
+      : `${config.path} (given on the command line; applies to every ${container.role === "nginx" ? "nginx" : "php-fpm"} container)`;
     const read = readConfigSettings(config.text, config.placement, fileLines(config.path), via);
     const origin: ConfigOrigin = { kind: "file", file: config.path, text: config.text };
     container.settings.push(...read.settings.map((s) => ({ ...s, origin })));

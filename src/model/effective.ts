@@ -7,6 +7,42 @@ export interface Derived<T> {
   value: T;
   loc: SourceLocation | undefined;
   because: string;
+  /** Set when the value could not be known (a `${VAR}` nothing defines): `value` is then an assumption. */
+  unknown?: string;
+}
+
+/**
+ * php-fpm expands `${VAR}` in its configuration from its environment (php-src `fpm_conf.c`,
+ * `fpm_conf_expand_pool_name` / ini scanner): from the container's `env`, else the image's `ENV`.
+ * Undefined, or set from a `valueFrom`, it cannot be known here.
+ */
+export function expandFpmValue(
+  value: string,
+  container: Container,
+): { value: string; unknown?: string; expanded?: string } {
+  if (!/\$\{[A-Za-z_][A-Za-z0-9_]*\}/.test(value)) return { value };
+  let unknown: string | undefined;
+  const expanded: string[] = [];
+  const out = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+    const fromEnv = Object.hasOwn(container.env, name) ? container.env[name] : undefined;
+    const fromImage = Object.hasOwn(container.imageFacts.env, name)
+      ? container.imageFacts.env[name]
+      : undefined;
+    if (Object.hasOwn(container.env, name) && fromEnv === undefined) {
+      unknown = `${name} is set from a valueFrom, known only when the pod runs`;
+      return whole;
+    }
+    const found = fromEnv ?? fromImage;
+    if (found === undefined) {
+      unknown = `${name} is set neither in the container's env nor in its image's ENV (as far as the inputs show)`;
+      return whole;
+    }
+    expanded.push(
+      `${name}=${found} from ${fromEnv !== undefined ? "the container's env" : "the image's ENV"}`,
+    );
+    return found;
+  });
+  return unknown ? { value, unknown } : { value: out, expanded: expanded.join(", ") };
 }
 
 /**
@@ -17,13 +53,33 @@ export interface Derived<T> {
 export function processControlTimeout(container: Container): Derived<number> {
   const global = settingsOf(container, "process_control_timeout").filter((s) => s.scope === "fpm-global");
   const last = global.at(-1);
-  const seconds = last ? parseFpmSeconds(last.value) : undefined;
-  if (last && seconds !== undefined)
+  if (last) {
+    const expanded = expandFpmValue(last.value, container);
+    if (expanded.unknown) {
+      return {
+        value: 0,
+        loc: last.loc,
+        because: `process_control_timeout = ${last.value} (${last.via})`,
+        unknown: expanded.unknown,
+      };
+    }
+    const seconds = parseFpmSeconds(expanded.value);
+    if (seconds !== undefined)
+      return {
+        value: seconds,
+        loc: last.loc,
+        because: `process_control_timeout = ${last.value}${expanded.expanded ? ` (${expanded.expanded})` : ""} (${last.via})`,
+      };
+  }
+  const image = container.imageFacts.processControlTimeout;
+  const fromImage = image ? parseFpmSeconds(expandFpmValue(image.value, container).value) : undefined;
+  if (image && fromImage !== undefined) {
     return {
-      value: seconds,
-      loc: last.loc,
-      because: `process_control_timeout = ${last.value} (${last.via})`,
+      value: fromImage,
+      loc: undefined,
+      because: `process_control_timeout = ${image.value} in the image's own php-fpm config (${image.source})`,
     };
+  }
   return {
     value: 0,
     loc: undefined,

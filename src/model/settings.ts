@@ -15,7 +15,16 @@ export type ConfigPlacement =
 /** Decides a config's placement from the path it is mounted or copied to, else from its name and text. */
 export function placementOf(path: string, text: string | undefined): ConfigPlacement | undefined {
   const p = path.toLowerCase();
-  if (/nginx/.test(p)) return "nginx";
+  // PHP source, scripts and data mounted from a ConfigMap (Drupal's settings.php, wp-config.php) are not
+  // configs php-fpm or nginx read, whatever their text looks like.
+  if (/\.(php|phtml|inc|module|js|json|ya?ml|html?|sh|txt|md|xml|csv|pem|crt|key|sql)$/.test(p))
+    return undefined;
+  // nginx's config folders (official, openresty, bitnami images), or a `*nginx*.conf` file; not its
+  // docroot (`/usr/share/nginx/html`), which ConfigMaps also mount into.
+  if (
+    /(^|\/)etc\/nginx(\/|$)|\/nginx\/conf(\/|$)|\/openresty\/nginx\/conf|(^|\/)[^/]*nginx[^/]*\.conf$/.test(p)
+  )
+    return "nginx";
   if (/php-fpm\.conf$/.test(p)) return "fpm-main";
   if (/php-fpm\.d|pool\.d|\/fpm\/.*\.conf$/.test(p)) return "fpm-include";
   if (/\.ini$|\/conf\.d(\/|$)|php\.ini/.test(p)) return "php-ini";

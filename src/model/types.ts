@@ -4,41 +4,9 @@
  * drawn, rehearsed or admitted by the webhook from the same value.
  */
 
-/** A place in a user's file. Lines and columns are 1-based, as editors and SARIF count them. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-  endLine?: number;
-  endColumn?: number;
-  /** Helm's `# Source: chart/templates/x.yaml` for rendered input, when the document carried one. */
-  helmSource?: string;
-}
+export type { Located, Problem, ProblemCode, SourceLocation } from "../sources/location.js";
 
-/** Input that could not be read or understood. Never thrown: collected and reported with exit code 2. */
-export interface Problem extends SourceLocation {
-  code: ProblemCode;
-  message: string;
-}
-
-export type ProblemCode =
-  | "unreadable"
-  | "binary"
-  | "too-large"
-  | "empty"
-  | "unknown-file-type"
-  | "yaml-syntax"
-  | "not-an-object"
-  | "invalid-field"
-  | "config-syntax"
-  | "dockerfile-syntax"
-  | "bad-option";
-
-/** A value read from a user's file, with where it was written. */
-export interface Located<T> {
-  value: T;
-  loc: SourceLocation;
-}
+import type { Located, SourceLocation } from "../sources/location.js";
 
 export type Signal =
   | "SIGTERM"
@@ -50,8 +18,37 @@ export type Signal =
   | "SIGUSR2"
   | "SIGHUP";
 
-/** What kind of process a container runs, as far as shutdown is concerned. */
-export type ContainerRole = "fpm" | "nginx" | "other";
+/**
+ * What kind of process a container runs, as far as shutdown is concerned: php-fpm and nginx serve
+ * requests; a `worker` is a long-running PHP process that serves none (a queue consumer, a scheduler), so
+ * no rule about request traffic applies to it; `other` is everything else.
+ */
+export type ContainerRole = "fpm" | "nginx" | "worker" | "other";
+
+/**
+ * The kinds of evidence a role is decided from, strongest first (docs/IDENTITY.md): the user's
+ * declaration, the workload's kind, the argv the container runs, the server configs mounted into it,
+ * traffic pointed at it, what the image is known to run, and names last.
+ */
+export type RoleSignal = "declared" | "workload-kind" | "argv" | "config" | "traffic" | "image" | "name";
+
+/** One piece of evidence about a container's role, with where it was read. */
+export interface RoleEvidence {
+  signal: RoleSignal;
+  role: ContainerRole;
+  /** In words, for the output: `command php artisan queue:work (manifest)`. */
+  reason: string;
+  loc?: SourceLocation;
+}
+
+/** A container's role and every piece of evidence considered, the deciding one first. */
+export interface ContainerIdentity {
+  role: ContainerRole;
+  /** Evidence in the order it was weighed; `evidence[0]` decided, unless it is empty (no evidence: `other`). */
+  evidence: RoleEvidence[];
+  /** The argv the container runs, as far as it is known, and where it was read. */
+  argv: { argv: string[]; origin: "manifest" | "dockerfile" | "image-default" } | undefined;
+}
 
 /** The shell that runs `sh -c` inside the image: dash on Debian-based images, busybox on Alpine. */
 export type ImageShell = "dash" | "busybox" | "bash" | "unknown";
@@ -118,17 +115,37 @@ export interface ConfigSetting {
   origin?: ConfigOrigin;
 }
 
-/** What the model knows about an image, from its name and from a linked Dockerfile. */
+/**
+ * A stop signal the model could not read off a Dockerfile: inherited from a known image (with the
+ * Dockerfile that says so), or `unknown` (an image the tool does not know and no linked Dockerfile), in
+ * which case the runtime's default SIGTERM is assumed and findings that rest on it are warnings.
+ */
+export interface AssumedStopSignal {
+  value: Signal;
+  loc: undefined;
+  assumed: string;
+  unknown?: boolean;
+}
+
+/** What the model knows about an image, from the image table (`identity/known-images.ts`) and a linked Dockerfile. */
 export interface ImageFacts {
   reference: string;
-  stopSignal: Located<Signal | string> | { value: Signal; loc: undefined; assumed: string };
+  stopSignal: Located<Signal | string> | AssumedStopSignal;
   shell: ImageShell;
   role: ContainerRole | undefined;
   /** How the facts were learnt, for the output's "assumed" notes. */
   basis: string;
   dockerfile?: string;
-  /** Line of the linked Dockerfile's final FROM, after which a fix inserts instructions. */
+  /** The linked Dockerfile's stage (its `AS` name, or its index) when it is not the last one. */
+  dockerfileStage?: string;
+  /** Line of the linked stage's FROM, after which a fix inserts instructions. */
   dockerfileFromLine?: number;
+  /** ENTRYPOINT + CMD the image runs when the manifest sets neither, when known. */
+  defaultArgv?: { entrypoint: string[]; cmd: string[]; source: string; loc?: SourceLocation };
+  /** `ENV` of the image (linked Dockerfile, its stages and the Dockerfiles it is built FROM). */
+  env: Record<string, string>;
+  /** A `[global]` process_control_timeout the image's own php-fpm config sets, with its source. */
+  processControlTimeout?: { value: string; source: string };
 }
 
 export interface Probe {
@@ -140,6 +157,10 @@ export interface Container {
   name: string;
   image: string;
   role: ContainerRole;
+  /** How the role was decided: every piece of evidence, the deciding one first. */
+  identity: ContainerIdentity;
+  /** `env` of the container: literal values; `undefined` for `valueFrom` (not known until it runs). */
+  env: Record<string, string | undefined>;
   /** A native sidecar: an init container with `restartPolicy: Always` (stopped after the main containers). */
   sidecar: boolean;
   loc: SourceLocation;
@@ -150,6 +171,8 @@ export interface Container {
   lifecycleStopSignal: Located<string> | undefined;
   readinessProbe: Probe | undefined;
   ports: number[];
+  /** Numeric ports of tcpSocket readiness and liveness probes (traffic evidence for the role). */
+  probePorts: number[];
   pid1: Pid1;
   imageFacts: ImageFacts;
   /** php-fpm / php.ini / nginx settings that reach this container, in the order they are read. */

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from "../sources/kubernetes.js";
 import type { YamlView } from "../sources/yaml-view.js";
-import { knownImage, roleFromContainer } from "./images.js";
+import { imageKnowledge } from "./identity/images.js";
 import { analyseExecHook, execScript } from "./shell.js";
 import type {
   ConfigMapVolume,
@@ -95,15 +95,21 @@ function readContainer(view: YamlView, sidecar: boolean): Container | undefined 
   const ports = (view.get("ports")?.items() ?? [])
     .map((p) => p.get("containerPort")?.integer())
     .filter((p): p is number => p !== undefined);
-  const known = knownImage(image);
-  const role = known.role ?? roleFromContainer(name, [...command, ...args], ports) ?? "other";
+  const known = imageKnowledge(image);
   const lifecycle = view.get("lifecycle")?.mapping();
   const stopSignal = lifecycle?.get("stopSignal");
   const stopSignalValue = stopSignal?.string();
+  const probePorts = ["readinessProbe", "livenessProbe"]
+    .map((p) => view.at(p, "tcpSocket", "port")?.scalar())
+    .filter((p): p is number => typeof p === "number");
   return {
     name,
     image,
-    role,
+    // Decided with the rest of the identity once Dockerfiles are linked (identity/identify.ts).
+    role: "other",
+    identity: { role: "other", evidence: [], argv: undefined },
+    env: readEnv(view),
+    probePorts,
     sidecar,
     loc: (view.get("name") ?? view).loc(),
     path: view.path,
@@ -112,19 +118,7 @@ function readContainer(view: YamlView, sidecar: boolean): Container | undefined 
     readinessProbe: readProbe(view.get("readinessProbe")),
     ports,
     pid1: readPid1(view, command, args),
-    imageFacts: {
-      reference: image,
-      stopSignal: known.stopSignal
-        ? { value: known.stopSignal, loc: undefined, assumed: known.basis }
-        : {
-            value: "SIGTERM",
-            loc: undefined,
-            assumed: `${known.basis} sets no known STOPSIGNAL: the runtime sends SIGTERM`,
-          },
-      shell: known.shell,
-      role: known.role,
-      basis: known.basis,
-    },
+    imageFacts: unidentifiedImage(image, known.basis),
     settings: [],
     links: [],
     mounts: (view.get("volumeMounts")?.items() ?? []).map((m) => ({
@@ -136,6 +130,30 @@ function readContainer(view: YamlView, sidecar: boolean): Container | undefined 
     args,
     configs: [],
     unseenConfigs: [],
+  };
+}
+
+/** `env` as the container gets it: literal values, and `undefined` for values only known at run time. */
+function readEnv(view: YamlView): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = Object.create(null);
+  for (const item of view.get("env")?.items() ?? []) {
+    const name = item.get("name")?.string();
+    if (name === undefined) continue;
+    const value = item.get("value");
+    env[name] = value ? String(value.scalar() ?? "") : undefined;
+  }
+  return env;
+}
+
+/** Image facts before identity links a Dockerfile and reads the image table: nothing known yet. */
+export function unidentifiedImage(reference: string, basis: string): Container["imageFacts"] {
+  return {
+    reference,
+    stopSignal: { value: "SIGTERM", loc: undefined, unknown: true, assumed: `${basis}: stop signal unknown` },
+    shell: "unknown",
+    role: undefined,
+    basis,
+    env: {},
   };
 }
 
@@ -264,11 +282,13 @@ export function imageWorkload(
   loc: SourceLocation,
   reference: string,
 ): Workload {
-  const known = knownImage(reference);
   const container: Container = {
     name: role === "fpm" ? "php-fpm" : "nginx",
     image: reference,
     role,
+    identity: { role, evidence: [], argv: undefined },
+    env: {},
+    probePorts: [],
     sidecar: false,
     loc,
     path: [],
@@ -277,13 +297,7 @@ export function imageWorkload(
     readinessProbe: undefined,
     ports: [],
     pid1: { form: "unknown", command: "", loc: undefined, origin: "image-default" },
-    imageFacts: {
-      reference,
-      stopSignal: { value: known.stopSignal ?? "SIGTERM", loc: undefined, assumed: known.basis },
-      shell: known.shell,
-      role: known.role,
-      basis: known.basis,
-    },
+    imageFacts: unidentifiedImage(reference, imageKnowledge(reference).basis),
     settings: [],
     links: [],
     mounts: [],

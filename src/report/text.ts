@@ -22,11 +22,13 @@ export function formatText(
     s === "error" ? c.red(text) : s === "warning" ? c.yellow(text) : c.cyan(text);
   const lines: string[] = [];
   for (const problem of result.problems) {
-    lines.push(
-      `${c.red("problem")} ${c.bold(`${problem.file}:${problem.line}:${problem.column}`)} ${problem.message}`,
-    );
+    const label = problem.severity === "warning" ? c.yellow("unknown") : c.red("problem");
+    lines.push(`${label} ${c.bold(`${problem.file}:${problem.line}:${problem.column}`)} ${problem.message}`);
   }
-  if (result.problems.length > 0) lines.push("");
+  for (const skipped of result.leftAlone ?? []) {
+    lines.push(c.dim(`left alone ${skipped.file}:${skipped.line}: ${skipped.reason}`));
+  }
+  if (result.problems.length > 0 || (result.leftAlone ?? []).length > 0) lines.push("");
   for (const workload of result.workloads) {
     const findings = result.findings.filter((f) => f.workload === workload.id);
     lines.push(
@@ -36,7 +38,9 @@ export function formatText(
     for (const container of workload.containers) {
       const links = container.links.length > 0 ? `; ${container.links.join("; ")}` : "";
       lines.push(
-        c.dim(`  container ${container.name}: ${container.role}, image ${container.image || "?"}${links}`),
+        c.dim(
+          `  container ${container.name}: ${container.role} (${container.roleBasis}), image ${container.image || "?"}${links}`,
+        ),
       );
     }
     for (const finding of findings) lines.push(...formatFinding(finding, paint, c));

@@ -1,5 +1,5 @@
 import { preStopSleepFix, stopSignalFix } from "../fix/plans.js";
-import { fmt, stopSignalLoc } from "./shared/helpers.js";
+import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** php-fpm stopped with SIGTERM/SIGINT terminates every worker at once: in-flight requests get 502. */
@@ -26,6 +26,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        restsOn: [signal?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
         fix:
           signal?.from === "preStop"
             ? preStopSleepFix(context.workload, container, context.targets)

@@ -44,7 +44,8 @@ export const rule: Rule = {
         continue;
       }
       const window = context.windows("sigkill", container)[0];
-      if (!window) continue;
+      // A shell PID 1 drops the stop signal, so any grace period ends in SIGKILL: pid1-wrapper says why.
+      if (!window || container.pid1.form === "shell-wrapper") continue;
       const t = context.timelineOf(container);
       const drain =
         container.role === "fpm" ? (t.processControlTimeoutSeconds ?? 0) : timeline.longestRequestSeconds;

@@ -1,5 +1,5 @@
 import { stopSignalFix } from "../fix/plans.js";
-import { fmt, stopSignalLoc } from "./shared/helpers.js";
+import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** nginx's SIGTERM is a fast shutdown: proxied requests in flight are cut. */
@@ -27,6 +27,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        restsOn: [signal?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
         fix: stopSignalFix(container),
         loc: stopSignalLoc(container),
         data: {

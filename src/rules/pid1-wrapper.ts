@@ -1,4 +1,5 @@
 import { pid1Fix } from "../fix/plans.js";
+import { servingContainers } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** A shell as PID 1 that does not exec the server drops the signals meant for it. */
@@ -19,7 +20,7 @@ export const rule: Rule = {
     },
   },
   check(context) {
-    for (const container of context.workload.containers.filter((c) => c.role !== "other")) {
+    for (const container of servingContainers(context.workload)) {
       if (container.pid1.form !== "shell-wrapper") continue;
       context.report({
         messageId: "default",

@@ -1,5 +1,5 @@
 import { combine, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
-import { fmt, preStopLoc } from "./shared/helpers.js";
+import { fmt, preStopLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** A preStop that sends SIGQUIT is followed at once by the kubelet's stop signal; SIGTERM overrides the finish. */
@@ -28,6 +28,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        restsOn: [override?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
         fix: combine(preStopSleepFix(context.workload, container, context.targets), stopSignalFix(container)),
         // Point at the kill that sends the SIGQUIT the stop signal then overrides.
         loc:

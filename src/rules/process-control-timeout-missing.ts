@@ -1,6 +1,26 @@
 import { processControlTimeoutFix } from "../fix/plans.js";
-import { processControlTimeout } from "../model/effective.js";
-import type { Rule } from "./types.js";
+import { type Derived, processControlTimeout } from "../model/effective.js";
+import { imageKnowledge } from "../model/identity/images.js";
+import type { Container } from "../model/types.js";
+import type { Rule, Unknown } from "./types.js";
+
+/** An image the tool does not know, with no Dockerfile among the inputs, may ship its own `[global]`. */
+function unseenImageConfig(container: Container): Unknown | undefined {
+  if (container.imageFacts.dockerfile || imageKnowledge(container.image).known) return undefined;
+  return {
+    fact: `the php-fpm config inside image ${container.image} is unseen (not in the image table, no Dockerfile linked)`,
+    settle: `link its Dockerfile (\`--dockerfile ${container.name}=PATH\`), or give its php-fpm config on the command line`,
+  };
+}
+
+function pctUnknown(pct: Derived<number>): Unknown | undefined {
+  return pct.unknown
+    ? {
+        fact: `${pct.because}: ${pct.unknown}`,
+        settle: "set the variable in the container's env, or write the value",
+      }
+    : undefined;
+}
 
 /** Without process_control_timeout, SIGQUIT makes php-fpm's master terminate its workers at once. */
 export const rule: Rule = {
@@ -38,6 +58,7 @@ export const rule: Rule = {
       context.report({
         messageId: unseen ? "unseen" : "default",
         ...(unseen ? { severity: "warning" as const } : {}),
+        restsOn: [pct.loc === undefined ? unseenImageConfig(container) : undefined, pctUnknown(pct)],
         container,
         fix: unseen ? undefined : processControlTimeoutFix(context.workload, container, context.targets),
         loc: pct.loc ?? global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,

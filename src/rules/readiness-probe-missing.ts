@@ -1,5 +1,11 @@
 import { readinessProbeFix } from "../fix/plans.js";
+import type { Workload } from "../model/types.js";
 import { servesTraffic, servingContainers } from "./shared/helpers.js";
+
+function nginxProbesOverHttp(workload: Workload): boolean {
+  return workload.containers.some((c) => c.role === "nginx" && c.readinessProbe?.kind === "httpGet");
+}
+
 import type { Rule } from "./types.js";
 
 /** Without a readiness probe, a new pod gets traffic before php-fpm or nginx listens. */
@@ -22,6 +28,8 @@ export const rule: Rule = {
     if (!servesTraffic(context.workload)) return;
     for (const container of servingContainers(context.workload)) {
       if (container.readinessProbe) continue;
+      // A pod is Ready only when every container is: nginx's HTTP probe, answered through php-fpm, covers it.
+      if (container.role === "fpm" && nginxProbesOverHttp(context.workload)) continue;
       context.report({
         messageId: "default",
         container,

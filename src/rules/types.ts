@@ -21,8 +21,19 @@ export interface RuleMeta {
   appliesToImages?: boolean;
 }
 
+/** A fact a finding rests on that the tool could not read, and what would settle it. */
+export interface Unknown {
+  fact: string;
+  settle: string;
+}
+
 export interface Report {
   messageId: string;
+  /**
+   * Facts this finding rests on that are unknown (an image's stop signal, a role guessed from a name):
+   * the engine then reports it as a warning at most and says what is assumed and how to settle it.
+   */
+  restsOn?: (Unknown | undefined)[];
   /** The edits that fix this finding, when the place to change is among the inputs. */
   fix?: Fix | undefined;
   data: Record<string, string | number>;
@@ -66,6 +77,8 @@ export interface Finding {
   container?: string;
   /** The edits `fix` applies for this finding (absent when it needs a change by hand). */
   autofix?: Fix;
+  /** Unknown facts the finding rests on; such a finding is a warning at most. */
+  assumed?: Unknown[];
 }
 
 /** Fills `{{name}}` placeholders; an unknown name is left visible rather than silently dropped. */

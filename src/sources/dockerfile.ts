@@ -1,4 +1,4 @@
-import type { Located, SourceLocation } from "../model/types.js";
+import type { Located, SourceLocation } from "./location.js";
 
 /** ENTRYPOINT or CMD: exec form (`["php-fpm","-F"]`) runs the program as PID 1; shell form runs `/bin/sh -c`. */
 export interface DockerCommand {
@@ -28,20 +28,6 @@ export interface DockerCopy {
   loc: SourceLocation;
 }
 
-/** The facts of a Dockerfile's final stage that bear on shutdown (stages it builds FROM are folded in). */
-export interface DockerfileFacts {
-  file: string;
-  baseImage: Located<string> | undefined;
-  /** Line of the final stage's own FROM, after which a fix inserts instructions. */
-  finalFromLine: number | undefined;
-  stopSignal: Located<string> | undefined;
-  entrypoint: DockerCommand | undefined;
-  cmd: DockerCommand | undefined;
-  settings: DockerWrittenSetting[];
-  copies: DockerCopy[];
-  problems: { loc: SourceLocation; message: string }[];
-}
-
 interface Instruction {
   keyword: string;
   args: string;
@@ -52,50 +38,85 @@ interface Instruction {
   endLine: number;
 }
 
-interface Stage {
+/**
+ * One stage of a Dockerfile (`FROM … [AS name]` up to the next FROM), with what it inherits: Docker keeps
+ * STOPSIGNAL, ENTRYPOINT, CMD and ENV across `FROM <earlier stage>`, and from a base image too.
+ */
+export interface DockerStage {
+  index: number;
+  /** The `AS` name, lower-cased as Docker compares it. */
   name: string | undefined;
+  /** The FROM image as written, with ARG defaults expanded (`php:${PHP_VERSION}-fpm` → `php:8.3-fpm`). */
   from: Located<string>;
-  stopSignal?: Located<string>;
-  entrypoint?: DockerCommand;
-  cmd?: DockerCommand;
+  /** Whether the FROM still holds a `$VAR` no ARG default expands (the base image is then unknown). */
+  unresolved: boolean;
+  /** Index of the earlier stage this one is built FROM, if it is. */
+  parent: number | undefined;
+  /** Line of the stage's own FROM, after which a fix inserts instructions. */
+  fromLine: number;
+  stopSignal: Located<string> | undefined;
+  entrypoint: DockerCommand | undefined;
+  cmd: DockerCommand | undefined;
+  /** ENV set by this stage and the stages it is built on. */
+  env: Record<string, string>;
   settings: DockerWrittenSetting[];
   copies: DockerCopy[];
-  fromLine: number;
+  /** A RUN that installs php-fpm or nginx from the distribution (`apt-get install php8.2-fpm`, `apk add nginx`). */
+  installs: { server: "fpm" | "nginx"; loc: SourceLocation }[];
+}
+
+/** Every stage of a Dockerfile, in order; the last one is what `docker build` without `--target` makes. */
+export interface DockerfileFacts {
+  file: string;
+  stages: DockerStage[];
+  problems: { loc: SourceLocation; message: string }[];
 }
 
 const SETTING_KEYS = ["process_control_timeout", "request_terminate_timeout", "max_execution_time"];
 
 /**
- * Reads a Dockerfile's final stage: base image, STOPSIGNAL, ENTRYPOINT/CMD and their form, RUN lines that
- * write php-fpm/php.ini settings, and COPY lines. Docker inherits STOPSIGNAL, ENTRYPOINT and CMD from the
- * stage a `FROM` names, so a stage built on another stage of the same file takes over its facts.
+ * Reads every stage of a Dockerfile: base image (ARG defaults expanded), STOPSIGNAL, ENTRYPOINT/CMD and
+ * their form, ENV, RUN lines that write php-fpm/php.ini settings or install php-fpm/nginx, and COPY lines.
+ * A stage built FROM an earlier stage takes over its facts, as Docker does.
+ *
+ * @example
+ *   const { stages } = parseDockerfile("Dockerfile", "ARG V=8.3\nFROM php:${V}-fpm AS app\nFROM caddy\n");
+ *   stages[0].from.value; // "php:8.3-fpm"
  */
 export function parseDockerfile(file: string, text: string): DockerfileFacts {
   const problems: DockerfileFacts["problems"] = [];
-  const stages: Stage[] = [];
+  const stages: DockerStage[] = [];
+  // ARGs before the first FROM are in scope for every FROM line (Docker's "global" build args).
+  const globalArgs: Record<string, string> = {};
   for (const ins of instructions(file, text)) {
     if (ins.keyword === "FROM") {
-      const words = ins.args.split(/\s+/).filter((w) => !w.startsWith("--"));
-      const image = words[0] ?? "";
+      const words = ins.args.split(/\s+/).filter((w) => w && !w.startsWith("--"));
+      const written = words[0] ?? "";
+      const expanded = expandArgs(written, globalArgs);
       const name = words[1]?.toUpperCase() === "AS" ? words[2]?.toLowerCase() : undefined;
-      const parent = stages.find((s) => s.name === image.toLowerCase());
-      const from = parent ? parent.from : { value: image, loc: { ...ins.loc, column: ins.argsColumn } };
+      const parent = stages.find((s) => s.name !== undefined && s.name === expanded.value.toLowerCase());
       stages.push({
+        index: stages.length,
         name,
-        from,
-        ...(parent?.stopSignal ? { stopSignal: parent.stopSignal } : {}),
-        ...(parent?.entrypoint ? { entrypoint: parent.entrypoint } : {}),
-        ...(parent?.cmd ? { cmd: parent.cmd } : {}),
+        from: parent ? parent.from : { value: expanded.value, loc: { ...ins.loc, column: ins.argsColumn } },
+        unresolved: parent ? parent.unresolved : expanded.unresolved,
+        parent: parent?.index,
+        fromLine: ins.loc.line,
+        stopSignal: parent?.stopSignal,
+        entrypoint: parent?.entrypoint,
+        cmd: parent?.cmd,
+        env: { ...parent?.env },
         settings: parent ? [...parent.settings] : [],
         copies: parent ? [...parent.copies] : [],
-        fromLine: ins.loc.line,
+        installs: parent ? [...parent.installs] : [],
       });
       continue;
     }
     const stage = stages.at(-1);
     if (!stage) {
+      if (ins.keyword === "ARG") Object.assign(globalArgs, argDefaults(ins.args));
       // Only ARG may come before the first FROM; one problem says enough about a file that breaks this.
-      if (ins.keyword !== "ARG" && problems.length === 0) {
+      else if (problems.length === 0) {
         problems.push({
           loc: ins.loc,
           message: `${ins.keyword} before the first FROM: only ARG may precede it`,
@@ -111,13 +132,17 @@ export function parseDockerfile(file: string, text: string): DockerfileFacts {
       case "ENTRYPOINT":
         stage.entrypoint = command(ins.args, at);
         // Docker resets CMD when a stage sets ENTRYPOINT.
-        delete stage.cmd;
+        stage.cmd = undefined;
         break;
       case "CMD":
         stage.cmd = command(ins.args, at);
         break;
+      case "ENV":
+        Object.assign(stage.env, envPairs(ins.args));
+        break;
       case "RUN":
         stage.settings.push(...writtenSettings(ins.args, ins));
+        stage.installs.push(...installs(ins.args, at));
         break;
       case "COPY":
       case "ADD": {
@@ -128,20 +153,55 @@ export function parseDockerfile(file: string, text: string): DockerfileFacts {
       }
     }
   }
-  const last = stages.at(-1);
-  if (!last)
+  if (stages.length === 0)
     problems.push({ loc: { file, line: 1, column: 1 }, message: "no FROM instruction: not a Dockerfile" });
-  return {
-    file,
-    baseImage: last?.from,
-    finalFromLine: last?.fromLine,
-    stopSignal: last?.stopSignal,
-    entrypoint: last?.entrypoint,
-    cmd: last?.cmd,
-    settings: last?.settings ?? [],
-    copies: last?.copies ?? [],
-    problems,
-  };
+  return { file, stages, problems };
+}
+
+/** `${NAME}`, `$NAME` and `${NAME:-default}` expanded from ARG defaults; what cannot be is kept as written. */
+function expandArgs(value: string, args: Record<string, string>): { value: string; unresolved: boolean } {
+  let unresolved = false;
+  const out = value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced: string | undefined, op: string | undefined, word: string | undefined, bare?: string) => {
+      const name = braced ?? bare ?? "";
+      const set = Object.hasOwn(args, name) && args[name] !== "";
+      if (op === "-") return set ? (args[name] as string) : (word ?? "");
+      if (op === "+") return set ? (word ?? "") : "";
+      if (set) return args[name] as string;
+      unresolved = true;
+      return whole;
+    },
+  );
+  return { value: out, unresolved };
+}
+
+/** `ARG A=1 B="2"` → `{A: "1", B: "2"}`; an ARG without a default is not set. */
+function argDefaults(args: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|\S*)/g)) {
+    out[m[1] as string] = m[3] ?? m[4] ?? m[2] ?? "";
+  }
+  return out;
+}
+
+/** `ENV A=1 B="x y"` and the legacy `ENV A 1`. */
+function envPairs(args: string): Record<string, string> {
+  const trimmed = args.trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(trimmed)) {
+    const m = trimmed.match(/^([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/);
+    return m?.[1] ? { [m[1]]: m[2] ?? "" } : {};
+  }
+  return argDefaults(trimmed);
+}
+
+/** Packages that put php-fpm or nginx into an image built from a plain distribution. */
+function installs(args: string, loc: SourceLocation): DockerStage["installs"] {
+  const found: DockerStage["installs"] = [];
+  if (!/\b(apt-get|apt|apk|dnf|yum|microdnf)\b[^&;|]*\b(install|add)\b/.test(args)) return found;
+  if (/(?<![\w-])php[\d.]*-fpm\b/.test(args)) found.push({ server: "fpm", loc });
+  if (/(?<![\w-])(nginx|openresty)(?![\w-])/.test(args)) found.push({ server: "nginx", loc });
+  return found;
 }
 
 /** Joins continuation lines (`\` at the end) and drops comments, keeping each instruction's first position. */

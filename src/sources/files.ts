@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import type { Problem } from "../model/types.js";
+import type { Problem } from "./location.js";
 
 /** The kinds of file the model reads. */
 export type SourceKind = "kubernetes" | "dockerfile" | "fpm-conf" | "php-ini" | "nginx-conf";
@@ -26,6 +26,20 @@ export interface ReadInputsOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "vendor", "dist"]);
+/**
+ * Hidden folders are skipped (`.git`, `.github`, editors' state), except those where repositories keep
+ * their images and deployments: `.docker/php.dockerfile` (drevops/vortex), `.docker/Dockerfile.fpm`.
+ */
+const HIDDEN_DIRS_READ = new Set([
+  ".docker",
+  ".deploy",
+  ".k8s",
+  ".kube",
+  ".kubernetes",
+  ".helm",
+  ".build",
+  ".lagoon",
+]);
 /** `Dockerfile.prod` is a Dockerfile; `dockerfile.ts` is code about Dockerfiles. */
 const CODE_EXTENSIONS = new Set([
   ".ts",
@@ -100,7 +114,7 @@ async function walk(dir: string, problems: Problem[]): Promise<string[]> {
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith("."))
+      if (!SKIPPED_DIRS.has(entry.name) && (!entry.name.startsWith(".") || HIDDEN_DIRS_READ.has(entry.name)))
         found.push(...(await walk(full, problems)));
     } else if (entry.isFile() && !CONFIG_FILE_NAMES.has(entry.name)) {
       found.push(full);

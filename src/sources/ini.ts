@@ -1,4 +1,4 @@
-import type { SourceLocation } from "../model/types.js";
+import type { SourceLocation } from "./location.js";
 
 /** Maps a 0-based line and column of a text to a place in a user's file (embedded texts start mid-file). */
 export type LineMapper = (line0: number, column0: number) => SourceLocation;

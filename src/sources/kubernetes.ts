@@ -1,5 +1,5 @@
 import { type Alias, Document, isMap, LineCounter, type Node, parseAllDocuments, visit } from "yaml";
-import type { Problem } from "../model/types.js";
+import type { Problem } from "./location.js";
 import { type DocumentContext, toLocation, ValueView, YamlView } from "./yaml-view.js";
 
 /** One Kubernetes object of a manifest file (a `List`'s items are objects of their own). */

@@ -1,5 +1,5 @@
-import type { SourceLocation } from "../model/types.js";
 import type { LineMapper } from "./ini.js";
+import type { SourceLocation } from "./location.js";
 
 /** A simple nginx directive (`name args;`) with where it stands. Blocks are flattened: context is not needed. */
 export interface NginxDirective {

@@ -7,7 +7,7 @@ import {
   type LineCounter,
   type Node as YamlNode,
 } from "yaml";
-import type { Located, Problem, SourceLocation } from "../model/types.js";
+import type { Located, Problem, SourceLocation } from "./location.js";
 
 /** What a view needs to turn offsets into file:line:column and to report wrong types. */
 export interface DocumentContext {

@@ -56,7 +56,7 @@ for (const options of setups()) {
       assert.deepEqual(result.findings, []);
       const fpm = result.workloads.flatMap((w) => w.containers).find((c) => c.role === "fpm");
       assert.ok(
-        fpm?.links.some((l) => l.includes("linked by annotation fpm-graceful.io/dockerfile.php-fpm")),
+        fpm?.links.some((l) => l.includes("(annotation fpm-graceful.io/dockerfile.php-fpm;")),
         "the manifest's annotation links the generated Dockerfile",
       );
     });

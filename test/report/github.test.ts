@@ -21,6 +21,7 @@ const only = (findings: Finding[], problems: CheckResult["problems"] = []): Chec
   findings,
   problems,
   workloads: [],
+  leftAlone: [],
 });
 
 /** Splits `::cmd k=v,k=v::data` the way the runner does: properties at unescaped `,`, then `=`. */

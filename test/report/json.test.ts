@@ -7,7 +7,7 @@ import { formatJson } from "../../src/report/json.js";
 test("json: the documented contract: findings, problems, workloads with their timeline", async () => {
   const { result } = await checkPaths(["examples/seed", "test/fixtures/bad-input/duplicate-keys.yaml"]);
   const parsed = JSON.parse(formatJson(result));
-  assert.deepEqual(Object.keys(parsed), ["findings", "problems", "workloads"]);
+  assert.deepEqual(Object.keys(parsed), ["findings", "problems", "workloads", "leftAlone"]);
 
   const syntax = parsed.findings.find((f: { rule: string }) => f.rule === "prestop-kill-syntax");
   assert.deepEqual(
@@ -88,7 +88,7 @@ test("json: a time that never comes (Infinity in the model) is null", () => {
 });
 
 test("json: an empty result is still the three lists, one object, newline-terminated", () => {
-  const out = formatJson({ findings: [], problems: [], workloads: [] });
-  assert.deepEqual(JSON.parse(out), { findings: [], problems: [], workloads: [] });
+  const out = formatJson({ findings: [], problems: [], workloads: [], leftAlone: [] });
+  assert.deepEqual(JSON.parse(out), { findings: [], problems: [], workloads: [], leftAlone: [] });
   assert.ok(out.endsWith("}\n"));
 });

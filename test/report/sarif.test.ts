@@ -58,7 +58,7 @@ test("sarif: the validator is not vacuous: a level SARIF does not define is reje
 
 test("sarif: an empty result (no findings, no problems) validates too", async () => {
   const validate = await validatorReady;
-  const log = JSON.parse(formatSarif({ findings: [], problems: [], workloads: [] }));
+  const log = JSON.parse(formatSarif({ findings: [], problems: [], workloads: [], leftAlone: [] }));
   assert.equal(validate(log), true, JSON.stringify(validate.errors));
   assert.deepEqual(log.runs[0].results, []);
   assert.equal(log.runs[0].invocations[0].executionSuccessful, true);
@@ -124,6 +124,7 @@ test("sarif: absolute and ./ paths become the same relative URI; two findings of
       ],
       problems: [],
       workloads: [],
+      leftAlone: [],
     }),
   );
   const results = log.runs[0].results;

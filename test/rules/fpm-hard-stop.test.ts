@@ -25,14 +25,33 @@ ruleTester("fpm-hard-stop", {
   ],
   invalid: [
     {
-      name: "custom image without STOPSIGNAL: the runtime sends SIGTERM",
+      name: "an image the tool does not know, no Dockerfile: SIGTERM assumed, a warning that says so",
       files: { "app.yaml": deployment("registry.example.com/shop/app:1.4") },
       findings: [
         {
           line: 8,
           column: 17,
+          severity: "warning",
+          message: "Assumed: the stop signal of php-fpm's image registry.example.com/shop/app:1.4 is unknown",
+          fix: "",
+          container: "php-fpm",
+        },
+      ],
+    },
+    {
+      name: "a Dockerfile FROM debian that installs php-fpm and sets no STOPSIGNAL: SIGTERM is known",
+      files: {
+        "app.yaml": deployment("registry.example.com/shop/app:1.4"),
+        "app/Dockerfile":
+          'FROM debian:bookworm-slim\nRUN apt-get install -y php8.2-fpm\nCMD ["php-fpm8.2", "-F"]\n',
+      },
+      findings: [
+        {
+          file: "app/Dockerfile",
+          line: 1,
+          column: 1,
           severity: "error",
-          message: "php-fpm gets SIGTERM at 0s",
+          message: "php-fpm gets SIGTERM at 0s (inherited from debian:bookworm-slim",
           container: "php-fpm",
         },
       ],

@@ -169,7 +169,8 @@ export function fpmDeployment(fields = "", image = "php:8.2-fpm"): string {
   const lines = [
     "apiVersion: apps/v1",
     "kind: Deployment",
-    "metadata: {name: app}",
+    // The role is declared: rule tests are about the timeline, not about telling php-fpm from a guess.
+    'metadata: {name: app, annotations: {"fpm-graceful.io/role.php-fpm": fpm}}',
     "spec:",
     "  template:",
     "    spec:",

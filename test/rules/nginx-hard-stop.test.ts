@@ -35,15 +35,32 @@ ruleTester("nginx-hard-stop", {
   ],
   invalid: [
     {
-      name: "custom nginx image without STOPSIGNAL: SIGTERM at the end of the preStop",
+      name: "an nginx image the tool does not know: SIGTERM at the end of the preStop is assumed, a warning",
       files: { "app.yaml": pod("registry.example.com/shop/web:2") },
       findings: [
         {
           line: 8,
           column: 17,
-          severity: "error",
+          severity: "warning",
           message: "nginx (nginx) gets SIGTERM at 10s",
           container: "nginx",
+        },
+      ],
+    },
+    {
+      name: "a Dockerfile FROM alpine that installs nginx and sets no STOPSIGNAL: SIGTERM is known",
+      files: {
+        "app.yaml": pod("registry.example.com/shop/web:2"),
+        "web/Dockerfile":
+          'FROM alpine:3.20\nRUN apk add --no-cache nginx\nCMD ["nginx", "-g", "daemon off;"]\n',
+      },
+      findings: [
+        {
+          file: "web/Dockerfile",
+          line: 1,
+          column: 1,
+          severity: "error",
+          message: "nginx (nginx) gets SIGTERM at 10s (inherited from alpine:3.20",
         },
       ],
     },

@@ -28,7 +28,24 @@ ruleTester("prestop-kill-overridden", {
   ],
   invalid: [
     {
-      name: "busybox image without STOPSIGNAL: the kill works, then SIGTERM follows at once",
+      name: "an image built FROM alpine without STOPSIGNAL: the kill works, then SIGTERM follows at once",
+      files: {
+        "app.yaml": fpm("registry.example.com/shop/app:1.4-alpine", "sleep 10 && kill -SIGQUIT 1"),
+        "php-fpm.d/zz.conf": FPM_CONF,
+        "app/Dockerfile": 'FROM alpine:3.20\nRUN apk add --no-cache php83-fpm\nCMD ["php-fpm83", "-F"]\n',
+      },
+      findings: [
+        {
+          line: 13,
+          column: 52,
+          severity: "error",
+          message: "preStop sends SIGQUIT at 10s, then the stop signal SIGTERM arrives at 10s",
+          container: "php-fpm",
+        },
+      ],
+    },
+    {
+      name: "an image the tool does not know: the SIGTERM that would follow is assumed, a warning",
       files: {
         "app.yaml": fpm("registry.example.com/shop/app:1.4-alpine", "sleep 10 && kill -SIGQUIT 1"),
         "php-fpm.d/zz.conf": FPM_CONF,
@@ -37,8 +54,9 @@ ruleTester("prestop-kill-overridden", {
         {
           line: 13,
           column: 52,
-          severity: "error",
-          message: "preStop sends SIGQUIT at 10s, then the stop signal SIGTERM arrives at 10s",
+          severity: "warning",
+          message:
+            "Assumed: the stop signal of php-fpm's image registry.example.com/shop/app:1.4-alpine is unknown",
           container: "php-fpm",
         },
       ],

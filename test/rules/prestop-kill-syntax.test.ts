@@ -76,7 +76,7 @@ ruleTester("prestop-kill-syntax", {
           line: 13,
           column: 52,
           severity: "error",
-          message: "`kill -SIGQUIT` fails in dash (official image php:8.2-fpm",
+          message: "`kill -SIGQUIT` fails in dash (image php:8.2-fpm",
           fix: "kill -QUIT 1",
           container: "php-fpm",
         },

@@ -4,7 +4,7 @@ import { dedent, ruleTester } from "./harness.js";
 const deployment = (mount: string, volume = "{name: fpm, configMap: {name: fpm}}") => dedent`
   apiVersion: apps/v1
   kind: Deployment
-  metadata: {name: app}
+  metadata: {name: app, annotations: {"fpm-graceful.io/role.php-fpm": fpm}}
   spec:
     template:
       spec:

@@ -3,7 +3,7 @@ import { dedent, ruleTester } from "./harness.js";
 const deployment = (image: string, lifecycle = "{}") => dedent`
   apiVersion: apps/v1
   kind: Deployment
-  metadata: {name: app}
+  metadata: {name: app, annotations: {"fpm-graceful.io/role.php-fpm": fpm}}
   spec:
     template:
       spec:
@@ -36,7 +36,7 @@ ruleTester("stop-signal-native", {
           column: 17,
           severity: "info",
           message:
-            "php-fpm's stop signal is SIGTERM (image registry.example.com/shop/app:1 sets no known STOPSIGNAL",
+            "php-fpm's stop signal is SIGTERM (the stop signal of image registry.example.com/shop/app:1 is unknown",
           fix: "STOPSIGNAL SIGQUIT",
         },
       ],

@@ -1,11 +1,18 @@
 import type { Container, SourceLocation, Workload } from "../../model/types.js";
 import { fmt } from "../../timeline/timeline.js";
+import type { Unknown } from "../types.js";
 
 export { fmt };
 
 /** Where a finding about a container's stop signal reads best: the setting that decides it. */
 export function stopSignalLoc(container: Container): SourceLocation {
-  return container.lifecycleStopSignal?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc;
+  const { dockerfile, dockerfileFromLine } = container.imageFacts;
+  // An inherited stop signal is changed where the fix writes STOPSIGNAL: after the linked stage's FROM.
+  const from =
+    dockerfile && dockerfileFromLine !== undefined
+      ? { file: dockerfile, line: dockerfileFromLine, column: 1 }
+      : undefined;
+  return container.lifecycleStopSignal?.loc ?? container.imageFacts.stopSignal.loc ?? from ?? container.loc;
 }
 
 /** Where a finding about a container's preStop reads best: the hook, or the container's name. */
@@ -26,4 +33,17 @@ export function servesTraffic(workload: Workload): boolean {
 /** Rounds a propagation budget and margin up to a whole number of seconds for a suggested preStop. */
 export function suggestedDelay(propagationSeconds: number): number {
   return Math.ceil(propagationSeconds) + 1;
+}
+
+/** The container's stop signal when it is unknown (an image the table does not know, no Dockerfile linked). */
+export function unknownStopSignal(container: Container): Unknown | undefined {
+  const signal = container.imageFacts.stopSignal;
+  if (container.lifecycleStopSignal || signal.loc !== undefined || !signal.unknown) return undefined;
+  return {
+    fact: `the stop signal of ${container.name}'s image ${container.image || ""} is unknown; SIGTERM, the runtime's default, is assumed`.replace(
+      "  ",
+      " ",
+    ),
+    settle: `if the image sets STOPSIGNAL, link its Dockerfile (\`--dockerfile ${container.name}=PATH\`) or declare it (annotation \`fpm-graceful.io/stop-signal.${container.name}: SIGQUIT\`)`,
+  };
 }
