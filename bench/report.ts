@@ -67,6 +67,7 @@ function spread(value: Measured, unit: string): string {
 
 function format(value: number, unit: string): string {
   if (unit === "×") return `${value.toFixed(2)}×`;
+  if (unit === "%") return `${(value * 100).toFixed(1)} %`;
   if (unit === "ms") return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
   return `${Math.round(value).toLocaleString("en-US")} ${unit}`;
 }

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
-import type { Assumptions, Problem } from "./model/types.js";
+import type { ContainerDeclaration } from "./model/identity/identify.js";
+import { ROLES } from "./model/identity/roles.js";
+import type { Assumptions, ContainerRole, Problem } from "./model/types.js";
 import { RULES } from "./rules/registry.js";
 import type { Severity } from "./rules/types.js";
 
@@ -13,7 +15,11 @@ export interface ConfigFile {
   kubeVersion?: string;
   rules: Record<string, Severity | "off">;
   dockerfiles: Record<string, string>;
+  /** What a container is, declared by its name (or `workload/name`): `{role: worker, stopSignal: SIGQUIT}`. */
+  containers: Record<string, ContainerDeclaration>;
 }
+
+const KNOWN_KEYS = "propagation, maxRequest, kubeVersion, rules, dockerfiles, containers";
 
 /** Durations as users write them: `5`, `5s`, `1m`, `1500ms`. */
 export function parseDuration(value: string | number): number | undefined {
@@ -29,7 +35,7 @@ export async function loadConfig(
   path: string,
   required: boolean,
 ): Promise<{ config: ConfigFile; problems: Problem[] }> {
-  const config: ConfigFile = { rules: {}, dockerfiles: {} };
+  const config: ConfigFile = { rules: {}, dockerfiles: {}, containers: {} };
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -70,10 +76,7 @@ export async function loadConfig(
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { config, problems };
   if (!isMap(root)) {
-    problem(
-      root,
-      "config file must be a mapping of options (propagation, maxRequest, kubeVersion, rules, dockerfiles)",
-    );
+    problem(root, `config file must be a mapping of options (${KNOWN_KEYS})`);
     return { config, problems };
   }
   for (const { key: keyNode, value: valueNode } of root.items as Pair<Node, Node | null>[]) {
@@ -93,6 +96,45 @@ export async function loadConfig(
       if (!/^v?1\.\d+$/.test(written))
         problem(at, `kubeVersion: expected a version like "1.31", got ${describe(valueNode)}`);
       else config.kubeVersion = written.replace(/^v/, "");
+    } else if (key === "containers") {
+      if (!isMap(valueNode)) {
+        problem(at, `containers: expected a mapping of container names, got ${describe(valueNode)}`);
+        continue;
+      }
+      for (const pair of valueNode.items as Pair<Node, Node | null>[]) {
+        const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        if (!isMap(pair.value)) {
+          problem(
+            pair.value ?? pair.key,
+            `containers.${name}: expected {role, stopSignal}, got ${describe(pair.value)}`,
+          );
+          continue;
+        }
+        const declaration: ContainerDeclaration = {};
+        for (const field of pair.value.items as Pair<Node, Node | null>[]) {
+          const fieldName = String(isScalar(field.key) ? field.key.value : field.key);
+          const fieldValue = isScalar(field.value) ? field.value.value : undefined;
+          if (fieldName === "role" && ROLES.includes(fieldValue as ContainerRole)) {
+            declaration.role = fieldValue as ContainerRole;
+          } else if (
+            fieldName === "stopSignal" &&
+            typeof fieldValue === "string" &&
+            /^SIG[A-Z0-9]+$/.test(fieldValue)
+          ) {
+            declaration.stopSignal = fieldValue;
+          } else {
+            problem(
+              field.value ?? field.key,
+              fieldName === "role"
+                ? `containers.${name}.role: expected ${ROLES.join(", ")}, got ${describe(field.value)}`
+                : fieldName === "stopSignal"
+                  ? `containers.${name}.stopSignal: expected a signal name like SIGQUIT, got ${describe(field.value)}`
+                  : `containers.${name}: unknown key ${fieldName} (known: role, stopSignal)`,
+            );
+          }
+        }
+        config.containers[name] = declaration;
+      }
     } else if (key === "rules" || key === "dockerfiles") {
       if (!isMap(valueNode)) {
         problem(at, `${key}: expected a mapping, got ${describe(valueNode)}`);
@@ -121,10 +163,7 @@ export async function loadConfig(
         }
       }
     } else {
-      problem(
-        keyNode,
-        `unknown key ${key} (known: propagation, maxRequest, kubeVersion, rules, dockerfiles)`,
-      );
+      problem(keyNode, `unknown key ${key} (known: ${KNOWN_KEYS})`);
     }
   }
   return { config, problems };

@@ -63,6 +63,7 @@ export async function checkPaths(
     assumptions,
     ruleSettings: config.rules,
     dockerfiles: { ...config.dockerfiles, ...options.dockerfiles },
+    containers: config.containers,
   };
   const result = checkSources(files, checkOptions);
   result.problems.unshift(...configProblems, ...problems);

@@ -221,7 +221,9 @@ function unusedInputs(
       linkConfigFiles(image.containers[0] as Container, unread, problems);
       continue;
     }
-    if (workloads.some((w) => w.containers.some((c) => c.role === role))) continue;
+    // With workloads among the inputs, a config none of their containers reads is left alone (below): a
+    // repository's docker-compose nginx.conf is not an nginx of its own. Given alone, it is checked alone.
+    if (workloads.length > 0) continue;
     const first = unread[0] as ConfigFile;
     const workload = imageWorkload(first.path, role, { file: first.path, line: 1, column: 1 }, "");
     linkConfigFiles(workload.containers[0] as Container, unread, problems);
@@ -229,7 +231,6 @@ function unusedInputs(
   }
   for (const config of configs) {
     const role = config.placement === "nginx" ? "nginx" : "fpm";
-    if (![...workloads, ...out].some((w) => w.containers.some((c) => c.role === role))) continue;
     if (
       [...workloads, ...out].some((w) =>
         w.containers.some((c) => c.links.some((l) => l.startsWith(config.path))),

@@ -21,12 +21,11 @@ export function placementOf(path: string, text: string | undefined): ConfigPlace
     return undefined;
   // nginx's config folders (official, openresty, bitnami images), or a `*nginx*.conf` file; not its
   // docroot (`/usr/share/nginx/html`), which ConfigMaps also mount into.
-  if (
-    /(^|\/)etc\/nginx(\/|$)|\/nginx\/conf(\/|$)|\/openresty\/nginx\/conf|(^|\/)[^/]*nginx[^/]*\.conf$/.test(p)
-  )
-    return "nginx";
+  if (/(^|\/)etc\/nginx(\/|$)|\/nginx\/conf(\/|$)|\/openresty\/nginx\/conf/.test(p)) return "nginx";
   if (/php-fpm\.conf$/.test(p)) return "fpm-main";
+  // php-fpm's include folder decides before a file's name: `php-fpm.d/nginx.conf` is a pool.
   if (/php-fpm\.d|pool\.d|\/fpm\/.*\.conf$/.test(p)) return "fpm-include";
+  if (/(^|\/)[^/]*nginx[^/]*\.conf$/.test(p)) return "nginx";
   if (/\.ini$|\/conf\.d(\/|$)|php\.ini/.test(p)) return "php-ini";
   if (text === undefined) return undefined;
   if (/^\s*\[PHP\]/m.test(text)) return "php-ini";

@@ -24,6 +24,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container: problem.container,
+        restsOn: [problem.restsOn],
         fix: delayFix(context, problem.container),
         loc: problem.container.preStop?.loc ?? problem.container.loc,
         data: {

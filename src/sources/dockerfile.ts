@@ -195,12 +195,25 @@ function envPairs(args: string): Record<string, string> {
   return argDefaults(trimmed);
 }
 
-/** Packages that put php-fpm or nginx into an image built from a plain distribution. */
+/**
+ * Packages that put php-fpm or nginx into an image built from a plain distribution: the package words of
+ * each `apt-get install` / `apk add` / `dnf install` command (`php8.2-fpm`, `php83-fpm`, `nginx`,
+ * `nginx-extras`), not a word elsewhere in the RUN (`sed … user = nginx`).
+ */
 function installs(args: string, loc: SourceLocation): DockerStage["installs"] {
   const found: DockerStage["installs"] = [];
-  if (!/\b(apt-get|apt|apk|dnf|yum|microdnf)\b[^&;|]*\b(install|add)\b/.test(args)) return found;
-  if (/(?<![\w-])php[\d.]*-fpm\b/.test(args)) found.push({ server: "fpm", loc });
-  if (/(?<![\w-])(nginx|openresty)(?![\w-])/.test(args)) found.push({ server: "nginx", loc });
+  for (const part of args.split(/&&|\|\||;/)) {
+    const m = part.match(
+      /\b(?:apt-get|apt|dnf|yum|microdnf|zypper)\s+(?:-\S+\s+)*install\b(.*)$|\bapk\s+(?:-\S+\s+)*add\b(.*)$/,
+    );
+    const packages = (m?.[1] ?? m?.[2] ?? "")
+      .split(/\s+/)
+      .filter((w) => w && !w.startsWith("-") && !w.startsWith("$"));
+    const names = packages.map((p) => p.split(/[=<>]/)[0] ?? "");
+    if (names.some((n) => /^php[\d.]*-fpm$/.test(n))) found.push({ server: "fpm", loc });
+    if (names.some((n) => /^(nginx|nginx-(light|full|extras|core)|openresty)$/.test(n)))
+      found.push({ server: "nginx", loc });
+  }
   return found;
 }
 

@@ -18,7 +18,13 @@ const HARD = new Set(["SIGTERM", "SIGINT", "SIGKILL"]);
  *   and idle keep-alive connections are dropped.
  * - SIGKILL: everything still running dies.
  */
-export function reactionOf(role: ContainerRole, signals: SignalDelivery[], pct: number, R: number): Reaction {
+export function reactionOf(
+  role: ContainerRole,
+  signals: SignalDelivery[],
+  pct: number,
+  R: number,
+  upstreamExitAt = Number.POSITIVE_INFINITY,
+): Reaction {
   const delivered = signals.filter((s) => s.delivered).sort((a, b) => a.at - b.at);
   const reaction: Reaction = {
     closesAt: Number.POSITIVE_INFINITY,
@@ -27,7 +33,7 @@ export function reactionOf(role: ContainerRole, signals: SignalDelivery[], pct: 
     exitAt: Number.POSITIVE_INFINITY,
     kills: [],
   };
-  if (role === "other") {
+  if (role === "other" || role === "worker") {
     const first = delivered.find((s) => s.signal !== "SIGWINCH");
     reaction.exitAt = first?.at ?? Number.POSITIVE_INFINITY;
     reaction.closesAt = reaction.exitAt;
@@ -73,8 +79,10 @@ export function reactionOf(role: ContainerRole, signals: SignalDelivery[], pct: 
     if (role === "nginx") {
       finishing = true;
       reaction.closesAt = s.at;
-      reaction.drain = { from: s.at, until: s.at + R };
-      reaction.exitAt = s.at + R;
+      // Its requests in flight are proxied to php-fpm: once php-fpm has exited they are over, answered or not.
+      const until = Math.max(s.at, Math.min(s.at + R, upstreamExitAt));
+      reaction.drain = { from: s.at, until };
+      reaction.exitAt = until;
       reaction.kills.push({
         at: s.at,
         kind: "keepalive-reset",

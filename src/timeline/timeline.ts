@@ -30,9 +30,15 @@ export function computeTimeline(workload: Workload, assumptions: Assumptions): T
   const R = longestRequest(fpm, assumptions).value;
   const notes = new Set<string>();
   const containers: ContainerTimeline[] = [];
+  // php-fpm before nginx: nginx's drain of proxied requests ends when the php-fpm of its pod has exited.
   const main = workload.containers.filter((c) => !c.sidecar);
-  for (const container of main)
+  for (const container of main.filter((c) => c.role !== "nginx"))
     containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes));
+  const fpmExit = containers.some((c) => c.role === "fpm")
+    ? Math.max(...containers.filter((c) => c.role === "fpm").map((c) => c.exitAt))
+    : Number.POSITIVE_INFINITY;
+  for (const container of main.filter((c) => c.role === "nginx"))
+    containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, fpmExit));
   const mainExit = Math.max(0, ...containers.map((c) => c.exitAt));
   // Sidecars stop in reverse order of declaration, each after the ones declared later have exited.
   let after = mainExit;
@@ -65,6 +71,7 @@ function containerTimeline(
   R: number,
   assumptions: Assumptions,
   notes: Set<string>,
+  upstreamExitAt = Number.POSITIVE_INFINITY,
 ): ContainerTimeline {
   const signals: SignalDelivery[] = [];
   const wrapper = container.pid1.form === "shell-wrapper";
@@ -149,7 +156,7 @@ function containerTimeline(
       `${container.name}: process_control_timeout read as 0; ${container.unseenConfigs.join(", ")} is not among the inputs`,
     );
   }
-  const reaction = reactionOf(container.role, signals, pct, R);
+  const reaction = reactionOf(container.role, signals, pct, R, upstreamExitAt);
   return {
     container: container.name,
     role: container.role,

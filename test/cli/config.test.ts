@@ -82,7 +82,7 @@ test("config: a --config file that does not exist is exit 2; a missing default o
   assert.equal(run.status, 2);
   assert.match(run.stdout, /^problem no-such-config\.yaml:1:1 config file: no such file$/m);
   assert.deepEqual(await loadConfig("no-such-config.yaml", false), {
-    config: { rules: {}, dockerfiles: {} },
+    config: { rules: {}, dockerfiles: {}, containers: {} },
     problems: [],
   });
 });

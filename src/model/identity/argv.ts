@@ -1,4 +1,3 @@
-import { execScript } from "../shell.js";
 import type { ContainerRole } from "../types.js";
 
 /** What an argv runs, read as a process table would show it: the program and the words after it. */
@@ -33,9 +32,18 @@ const LAUNCHERS = new Set([
 /** Launchers whose next word is an argument of theirs, not the program (`gosu www-data php-fpm`). */
 const LAUNCHERS_WITH_USER = new Set(["su-exec", "gosu"]);
 
+/** Launcher options that take a value (`nice -n 10`, `tini -e 143 --`, `chpst -u www-data`). */
+const OPTIONS_WITH_VALUE: Record<string, Set<string>> = {
+  nice: new Set(["-n"]),
+  ionice: new Set(["-c", "-n"]),
+  tini: new Set(["-e", "-p", "-l"]),
+  chpst: new Set(["-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"]),
+  env: new Set(["-u", "-C", "-S"]),
+};
+
 /** Laravel artisan and Symfony console commands that keep running and serve no requests. */
 const WORKER_COMMANDS =
-  /^(queue:work|queue:listen|horizon|schedule:work|messenger:consume|pulse:work|pulse:check|reverb:start|octane:start|rabbitmq:consume|enqueue:consume|swarrot:consume)\b/;
+  /^(queue:work|queue:listen|horizon|schedule:work|messenger:consume|pulse:work|pulse:check|reverb:start|octane:start|rabbitmq:consume|enqueue:consume|swarrot:consume)$/;
 
 const OTHER_PROGRAMS: Record<string, string> = {
   caddy: "Caddy",
@@ -80,8 +88,11 @@ export function roleFromArgv(argv: string[]): ArgvRole | undefined {
   if (program === undefined) return undefined;
   const name = program.split("/").at(-1) ?? program;
   const shown = words.slice(0, 4).join(" ");
-  if (/^sh$|^bash$|^ash$|^dash$/.test(name) && rest[0] === "-c" && rest[1] !== undefined) {
-    return roleFromScript(execScript(words).script);
+  if (/^(sh|bash|ash|dash)$/.test(name)) {
+    // `sh -c SCRIPT`, `bash -lc SCRIPT`, `sh -ec SCRIPT`: the script follows the option holding `c`.
+    const at = rest.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
+    const script = at >= 0 ? rest[at + 1] : undefined;
+    return script !== undefined ? roleFromScript(script) : undefined;
   }
   if (/^php-fpm[\d.]*$/.test(name)) return { role: "fpm", reason: `runs ${shown}` };
   if (name === "nginx" || name === "openresty") return { role: "nginx", reason: `runs ${shown}` };
@@ -115,7 +126,18 @@ function programWords(argv: string[]): string[] {
     const name = word.split("/").at(-1) ?? word;
     if (!LAUNCHERS.has(name)) break;
     i++;
-    while (i < argv.length && (argv[i] ?? "").startsWith("-")) i++;
+    const withValue = OPTIONS_WITH_VALUE[name];
+    while (i < argv.length) {
+      const next = argv[i] ?? "";
+      if (next === "--") {
+        i++;
+        break;
+      }
+      if (next.startsWith("-")) i += withValue?.has(next) ? 2 : 1;
+      // `env FOO=1 php-fpm`: assignments before the program.
+      else if (name === "env" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(next)) i++;
+      else break;
+    }
     if (LAUNCHERS_WITH_USER.has(name)) i++;
   }
   return argv.slice(i);
@@ -123,10 +145,7 @@ function programWords(argv: string[]): string[] {
 
 /** A shell script's role: the program it execs or ends with, else a server it starts anywhere in it. */
 function roleFromScript(script: string): ArgvRole | undefined {
-  const commands = script
-    .split(/&&|\|\||;|\n|\|/)
-    .map((c) => c.trim())
-    .filter(Boolean);
+  const commands = splitCommands(script);
   const last = commands.at(-1);
   const lastRole = last ? roleFromArgv(splitWords(last)) : undefined;
   if (lastRole) return { ...lastRole, reason: `${lastRole.reason} at the end of its sh -c script` };
@@ -136,6 +155,31 @@ function roleFromScript(script: string): ArgvRole | undefined {
       return { ...role, reason: `${role.reason} in its sh -c script` };
   }
   return undefined;
+}
+
+/** A script's commands, split on `&&`, `||`, `;`, `|` and newlines outside quotes (`nginx -g "daemon off;"`). */
+function splitCommands(script: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let quote: string | undefined;
+  for (let i = 0; i < script.length; i++) {
+    const ch = script[i] as string;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      current += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      current += ch;
+    } else if (ch === ";" || ch === "\n" || ch === "|" || (ch === "&" && script[i + 1] === "&")) {
+      if (ch === "&" || (ch === "|" && script[i + 1] === "|")) i++;
+      out.push(current);
+      current = "";
+    } else {
+      current += ch;
+    }
+  }
+  out.push(current);
+  return out.map((c) => c.trim()).filter(Boolean);
 }
 
 function splitWords(command: string): string[] {

@@ -184,13 +184,25 @@ export class DockerfileIndex {
     const last = facts.stages.at(-1);
     if (!last) return undefined;
     const roleOf = (s: DockerStage) => this.stageRole(facts, s)?.role;
+    // A stage with a command of its own that runs something else (`CMD ["vendor/bin/phpunit"]`) is not a
+    // stage of the role, whatever it is built on.
+    const ownCommandSays = (s: DockerStage) => {
+      const parent = s.parent === undefined ? undefined : facts.stages[s.parent];
+      const own = parent === undefined || s.cmd !== parent.cmd || s.entrypoint !== parent.entrypoint;
+      const argv = [...(s.entrypoint?.argv ?? []), ...(s.cmd?.argv ?? [])];
+      return own && argv.length > 0 ? (roleFromArgv(argv)?.role ?? "unknown") : undefined;
+    };
     const exact = (s: DockerStage) => {
       const r = roleOf(s);
-      return r !== undefined && (r === role || (role === "worker" && r === "fpm"));
+      const own = ownCommandSays(s);
+      const fits = (x: string | undefined) => x === role || (role === "worker" && x === "fpm");
+      return r !== undefined && fits(r) && (own === undefined || fits(own));
     };
     if (role === undefined || exact(last)) return { stage: last, why: "its last stage" };
-    // Stages of the role that no other stage builds on: `php_prod` rather than `php_base`.
-    const leaves = facts.stages.filter((s) => exact(s) && !facts.stages.some((t) => t.parent === s.index));
+    // Stages of the role that no other stage of the role builds on: `php_prod` rather than `php_base`.
+    const leaves = facts.stages.filter(
+      (s) => exact(s) && !facts.stages.some((t) => t.parent === s.index && exact(t)),
+    );
     const prod = leaves.filter((s) => /prod/.test(s.name ?? ""));
     const chosen = leaves.length === 1 ? leaves[0] : prod.length === 1 ? prod[0] : undefined;
     if (chosen) {

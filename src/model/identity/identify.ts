@@ -73,6 +73,7 @@ export function identifyContainers(
     }
   }
   linkSoleOfRole(pending, index, links, problems);
+  linkSoleImage(pending, index, links, problems);
   for (const workload of workloads) {
     for (const container of workload.containers) {
       const link = links.get(container);
@@ -200,6 +201,36 @@ function linkSoleOfRole(
             candidates.map((d) => d.file),
           ),
         );
+    }
+  }
+}
+
+/**
+ * Last: the only Dockerfile among the inputs that nothing linked, when it builds php-fpm or nginx, for the
+ * only image the table does not know that nothing linked either (one Dockerfile and one custom image).
+ */
+function linkSoleImage(
+  pending: { workload: Workload; container: Container; role: ContainerRole }[],
+  index: DockerfileIndex,
+  links: Map<Container, StageLink>,
+  problems: Problem[],
+): void {
+  const unlinked = pending.filter((p) => !links.has(p.container) && p.container.image !== "");
+  const images = [...new Set(unlinked.map((p) => p.container.image))];
+  const used = new Set([...links.values()].map((l) => l.facts.file));
+  const files = index.files.filter((d) => !used.has(d.file));
+  // Only a Dockerfile that builds php-fpm or nginx: a Go service's must not lend its facts to a sidecar.
+  const serving = files.filter((d) => index.rolesOf(d).some((r) => r === "fpm" || r === "nginx"));
+  if (images.length !== 1 || files.length !== 1 || serving.length !== 1 || !files[0]) return;
+  const facts = files[0];
+  for (const p of unlinked) {
+    const stage = pickStage(index, facts, p.role, undefined, p.container, problems);
+    if (stage) {
+      links.set(p.container, {
+        facts,
+        stage: stage.stage,
+        why: `the only Dockerfile among the inputs, for the only image ${images[0]} the image table does not know; ${stage.why}`,
+      });
     }
   }
 }

@@ -5,6 +5,7 @@ import { KNOWN_IMAGES, type KnownImageEntry, REGISTRY_MIRRORS } from "./known-im
 export interface ImageName {
   /** Repository with mirror and Docker Hub prefixes removed: `php`, `uselagoon/php-8.3-fpm`, `myorg/app`. */
   repository: string;
+  /** The tag; empty for a reference by digest alone, whose variant is then unknown. */
   tag: string;
   /** The registry prefix or mirror that was removed, if any. */
   mirror: string | undefined;
@@ -19,11 +20,12 @@ export interface ImageName {
  *   imageName("public.ecr.aws/docker/library/php:8.2-fpm"); // { repository: "php", tag: "8.2-fpm", … }
  */
 export function imageName(reference: string): ImageName {
-  const noDigest = reference.trim().split("@")[0] ?? "";
+  const [noDigest = "", digest] = reference.trim().split("@");
   const slash = noDigest.lastIndexOf("/");
   const colon = noDigest.lastIndexOf(":");
   let repository = (colon > slash ? noDigest.slice(0, colon) : noDigest).toLowerCase();
-  const tag = colon > slash ? noDigest.slice(colon + 1) : "latest";
+  // `php@sha256:…` pins an image by content: its tag, and so its variant, is not known.
+  const tag = colon > slash ? noDigest.slice(colon + 1) : digest ? "" : "latest";
   let mirror: string | undefined;
   for (const m of REGISTRY_MIRRORS) {
     if (repository.startsWith(m.prefix)) {
@@ -39,13 +41,17 @@ export function imageName(reference: string): ImageName {
 export function lookupImage(reference: string): { entry: KnownImageEntry; name: ImageName } | undefined {
   if (reference.trim() === "" || /\$\{?[A-Za-z_]/.test(reference)) return undefined;
   const name = imageName(reference);
-  const entry = KNOWN_IMAGES.find(
-    (e) =>
-      (typeof e.repository === "string"
-        ? e.repository === name.repository
-        : e.repository.test(name.repository)) &&
-      (e.tag === undefined || e.tag.test(name.tag)),
+  const ofRepository = KNOWN_IMAGES.filter((e) =>
+    typeof e.repository === "string" ? e.repository === name.repository : e.repository.test(name.repository),
   );
+  // By digest alone, only a repository whose one entry does not depend on the tag is known.
+  if (name.tag === "") {
+    const [only] = ofRepository;
+    return only && ofRepository.length === 1 && only.tag === undefined ? { entry: only, name } : undefined;
+  }
+  // Tags are case-sensitive in registries, but no known image tells variants apart by case.
+  const tag = name.tag.toLowerCase();
+  const entry = ofRepository.find((e) => e.tag === undefined || e.tag.test(tag));
   return entry ? { entry, name } : undefined;
 }
 

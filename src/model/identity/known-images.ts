@@ -550,7 +550,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     stopSignal: {
       value: "SIGQUIT",
       source:
-        "openresty/docker-openresty: every Linux flavour's Dockerfile (alpine/, bookworm/, noble/, alma/, …)",
+        "openresty/docker-openresty:alpine/Dockerfile + bookworm/Dockerfile + noble/Dockerfile + alma/Dockerfile (every Linux flavour sets it)",
     },
     note: "OpenResty, flavour not recognised from the tag: STOPSIGNAL SIGQUIT in every Linux flavour",
   },

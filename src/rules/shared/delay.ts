@@ -2,7 +2,7 @@ import { preStopSleepFix } from "../../fix/plans.js";
 import type { Fix } from "../../fix/types.js";
 import type { Container } from "../../model/types.js";
 import type { FailureWindow } from "../../timeline/types.js";
-import type { RuleContext } from "../types.js";
+import type { RuleContext, Unknown } from "../types.js";
 
 /**
  * The containers that stop taking new connections before endpoint removal has propagated, shared by
@@ -11,8 +11,13 @@ import type { RuleContext } from "../types.js";
  */
 export function delayProblems(
   context: RuleContext,
-): { container: Container; window: FailureWindow; hasDelay: boolean }[] {
-  const out: { container: Container; window: FailureWindow; hasDelay: boolean }[] = [];
+): { container: Container; window: FailureWindow; hasDelay: boolean; restsOn: Unknown | undefined }[] {
+  const out: {
+    container: Container;
+    window: FailureWindow;
+    hasDelay: boolean;
+    restsOn: Unknown | undefined;
+  }[] = [];
   const windows = [
     ...context.windows("closed-before-propagation"),
     ...context.windows("fpm-closed-behind-nginx"),
@@ -24,9 +29,25 @@ export function delayProblems(
     const hook = container.preStop;
     const delay =
       hook?.kind === "sleep" ? hook.seconds : hook?.kind === "exec" ? hook.analysis.delaySeconds : 0;
-    out.push({ container, window, hasDelay: delay > 0 });
+    out.push({ container, window, hasDelay: delay > 0, restsOn: unmodelledFront(context, container) });
   }
   return out;
+}
+
+/**
+ * php-fpm in a pod whose front is not nginx (Apache httpd, Caddy: a container of role `other` with ports)
+ * gets its connections through that front, whose shutdown the model does not know: whether they fail
+ * depends on when the front stops sending them.
+ */
+function unmodelledFront(context: RuleContext, container: Container): Unknown | undefined {
+  if (container.role !== "fpm" || context.workload.containers.some((c) => c.role === "nginx"))
+    return undefined;
+  const front = context.workload.containers.find((c) => c.role === "other" && c.ports.length > 0);
+  if (!front) return undefined;
+  return {
+    fact: `${container.name} is reached through ${front.name} (${front.image}), whose shutdown the model does not know`,
+    settle: `if ${front.name} is nginx, declare it (\`fpm-graceful.io/role.${front.name}: nginx\`); otherwise give php-fpm the delay anyway, so that it outlives its front`,
+  };
 }
 
 /** In a pod with both, nginx closes its listener before the propagation budget and before php-fpm does. */
