@@ -65,8 +65,11 @@ export function hintStdin(paths: readonly string[]): void {
 /** A path with nothing the tool reads (a typo'd directory, the wrong repository) passes silently otherwise. */
 export function reportNothingRead(paths: readonly string[], result: CheckResult): void {
   if (result.workloads.length > 0 || result.problems.length > 0) return;
+  const alone = result.leftAlone.length;
   process.stderr.write(
-    `fpm-graceful: nothing to check in ${paths.join(" ")}: no Kubernetes workloads, Dockerfiles, php-fpm, php.ini or nginx configs\n`,
+    alone > 0
+      ? `fpm-graceful: nothing to check in ${paths.join(" ")}: ${alone} input${alone === 1 ? "" : "s"} read and left alone (${result.leftAlone[0]?.reason}${alone > 1 ? ", …" : ""})\n`
+      : `fpm-graceful: nothing to check in ${paths.join(" ")}: no Kubernetes workloads, Dockerfiles, php-fpm, php.ini or nginx configs\n`,
   );
 }
 

@@ -8,7 +8,15 @@ import type { Edit, Fix, ManifestEdit } from "./types.js";
  * finding then says how to fix it by hand.
  */
 
-const FPM_GLOBAL_FILE = "/usr/local/etc/php-fpm.d/zz-graceful.conf";
+/**
+ * Where a fix adds php-fpm's `[global]` file: in the folder the image's php-fpm includes (the official
+ * images' `/usr/local/etc/php-fpm.d`, Bitnami's, Lagoon's: the image table says, with its source). `zz-`
+ * sorts last, so its `[global]` is read after the image's own files.
+ */
+function fpmGlobalFile(container: Container): string | undefined {
+  const dir = container.imageFacts.fpmConfigDir?.value;
+  return dir ? `${dir.replace(/\/$/, "")}/zz-graceful.conf` : undefined;
+}
 
 function manifest(
   workload: Workload,
@@ -28,6 +36,8 @@ function manifest(
 
 /** The grace period edit that keeps a longer preStop valid (the API rejects a sleep beyond the grace period). */
 function graceEdits(workload: Workload, targets: FixTargets): Edit[] {
+  // A Dockerfile or config given alone has no pod spec to carry a grace period.
+  if (workload.kind === "Image") return [];
   const current = workload.gracePeriodSeconds?.value;
   if (current !== undefined && current >= targets.gracePeriodSeconds) return [];
   if (current === undefined && targets.gracePeriodSeconds <= 30) return [];
@@ -157,8 +167,8 @@ export function processControlTimeoutFix(
       deleteLines: 0,
       insertLines: ["", ...globalSection(seconds)],
     });
-  } else if (container.imageFacts.dockerfile && /php:/.test(container.imageFacts.basis)) {
-    const run = `RUN printf '[global]\\nprocess_control_timeout = ${seconds}s\\n' > ${FPM_GLOBAL_FILE}`;
+  } else if (container.imageFacts.dockerfile && fpmGlobalFile(container)) {
+    const run = `RUN printf '[global]\\nprocess_control_timeout = ${seconds}s\\n' > ${fpmGlobalFile(container)}`;
     const origin = runWriting?.origin;
     if (origin?.kind === "dockerfile" && origin.soleCommand) {
       edits.push({
@@ -177,15 +187,15 @@ export function processControlTimeoutFix(
         insertLines: [run],
       });
     }
-  } else if (workload.kind !== "Image" && container.imageFacts.role === "fpm") {
-    edits.push(...configMapEdits(workload, container, seconds));
+  } else if (workload.kind !== "Image" && fpmGlobalFile(container)) {
+    edits.push(...configMapEdits(workload, container, seconds, fpmGlobalFile(container) as string));
   }
   if (edits.length === removals && !merged) return undefined;
   return { description, edits: [...edits, ...graceEdits(workload, targets)] };
 }
 
 /** A new ConfigMap with the `[global]` file, mounted into the official image's php-fpm.d by subPath. */
-function configMapEdits(workload: Workload, container: Container, seconds: number): Edit[] {
+function configMapEdits(workload: Workload, container: Container, seconds: number, file: string): Edit[] {
   const name = `${workload.name}-fpm-graceful`;
   const volume = "fpm-graceful";
   return [
@@ -203,7 +213,7 @@ function configMapEdits(workload: Workload, container: Container, seconds: numbe
     manifest(
       workload,
       [...container.path, "volumeMounts"],
-      { name: volume, mountPath: FPM_GLOBAL_FILE, subPath: "zz-graceful.conf" },
+      { name: volume, mountPath: file, subPath: "zz-graceful.conf" },
       "append",
     ),
   ];

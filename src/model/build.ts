@@ -197,11 +197,20 @@ function unusedInputs(
     const role = index.stageRole(facts, last);
     const loc = last.from.loc;
     if (role?.role !== "fpm" && role?.role !== "nginx") {
+      // Its last stage is what `docker build` makes; a php-fpm stage before it is built only with --target.
+      const serving = facts.stages.filter((st) => {
+        const r = index.stageRole(facts, st)?.role;
+        return (r === "fpm" || r === "nginx") && st.name !== undefined;
+      });
+      const stages =
+        serving.length > 0
+          ? `; its stage${serving.length === 1 ? "" : "s"} ${serving.map((st) => st.name).join(", ")} build php-fpm or nginx: link one with --dockerfile CONTAINER=${facts.file}#STAGE`
+          : "";
       leftAlone.push({
         ...loc,
         reason: role
-          ? `${facts.file} builds neither php-fpm nor nginx (${role.reason})`
-          : `${facts.file} is not known to build php-fpm or nginx (FROM ${last.from.value}); link it with --dockerfile CONTAINER=${facts.file} if it does`,
+          ? `${facts.file} builds neither php-fpm nor nginx (${role.reason})${stages}`
+          : `${facts.file} is not known to build php-fpm or nginx (FROM ${last.from.value}); link it with --dockerfile CONTAINER=${facts.file} if it does${stages}`,
       });
       continue;
     }
@@ -210,7 +219,7 @@ function unusedInputs(
     identifyImage(container, facts, index);
     applyPid1(container);
     applyDockerfileSettings(container, last);
-    container.links.push(`Dockerfile ${facts.file} (given without a workload)`);
+    container.links = [`Dockerfile ${facts.file} (given without a workload)`];
     out.push(workload);
   }
   for (const role of ["fpm", "nginx"] as const) {

@@ -146,6 +146,8 @@ export interface ImageFacts {
   env: Record<string, string>;
   /** A `[global]` process_control_timeout the image's own php-fpm config sets, with its source. */
   processControlTimeout?: { value: string; source: string };
+  /** The folder whose `*.conf` the image's php-fpm includes, where a fix may add a `[global]` file. */
+  fpmConfigDir?: { value: string; source: string };
 }
 
 export interface Probe {

@@ -279,3 +279,23 @@ test("cache: an identical object (the next pod of a ReplicaSet) gets the same an
   assert.equal(cache.size, 2);
   assert.equal(review(again, "mutate", config).summary.cached, undefined);
 });
+
+test("mutate: an opted-in queue worker on the php-fpm image gets no patch: identity is the CLI's", async () => {
+  // The same image as php-fpm, but `command` says it runs `artisan queue:work`: a worker, no rule applies.
+  const seed = (await readFixture("seed-deployment.review.json")) as Review;
+  const worker = structuredClone(seed);
+  const spec = (
+    worker.request.object as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }
+  ).spec.template.spec;
+  spec.containers = [
+    { name: "queue", image: "php:8.2-fpm", command: ["php", "artisan", "queue:work", "--tries=3"] },
+  ];
+  const response = answered(review(worker, "mutate", REVIEW_CONFIG)).response;
+  assert.equal(response.allowed, true);
+  assert.equal(response.patch, undefined, "nothing is injected into a worker");
+  const validated = answered(review(worker, "validate", REVIEW_CONFIG)).response;
+  assert.equal(validated.warnings, undefined, "and nothing is reported on it");
+  // The same container without its command is php-fpm, and is patched: the test can fail.
+  delete spec.containers[0]?.command;
+  assert.ok(answered(review(worker, "mutate", REVIEW_CONFIG)).response.patch);
+});

@@ -359,6 +359,7 @@ interface ChainFacts {
   env: Record<string, string>;
   defaultArgv: ImageFacts["defaultArgv"];
   processControlTimeout: ImageFacts["processControlTimeout"];
+  fpmConfigDir: ImageFacts["fpmConfigDir"];
   basis: string;
 }
 
@@ -396,6 +397,7 @@ function chainFacts(
           }
         : inherited.defaultArgv,
     processControlTimeout: inherited.processControlTimeout,
+    fpmConfigDir: inherited.fpmConfigDir,
     basis: `Dockerfile ${facts.file}${stage.name ? `#${stage.name}` : ""} FROM ${from}`,
   };
 }
@@ -424,6 +426,7 @@ function baseFacts(reference: string, file: string): ChainFacts {
       ? { entrypoint: known.defaultArgv.value, cmd: [], source: known.defaultArgv.source }
       : undefined,
     processControlTimeout: known.processControlTimeout,
+    fpmConfigDir: known.fpmConfigDir,
     basis: known.basis,
   };
 }
@@ -476,6 +479,7 @@ function imageFactsOf(
       : {}),
     ...(chain.defaultArgv ? { defaultArgv: chain.defaultArgv } : {}),
     ...(chain.processControlTimeout ? { processControlTimeout: chain.processControlTimeout } : {}),
+    ...(chain.fpmConfigDir ? { fpmConfigDir: chain.fpmConfigDir } : {}),
   };
 }
 

@@ -63,6 +63,8 @@ export interface ImageKnowledge {
   shell: { value: Exclude<ImageShell, "unknown">; source: string } | undefined;
   defaultArgv: { value: string[]; source: string } | undefined;
   processControlTimeout: { value: string; source: string } | undefined;
+  /** The folder whose `*.conf` php-fpm includes (php-fpm images). */
+  fpmConfigDir: { value: string; source: string } | undefined;
   /** One line for the output: `official image php:8.3-fpm (docker-library/php:…)` or `image myorg/app (not in the image table)`. */
   basis: string;
 }
@@ -81,6 +83,7 @@ export function imageKnowledge(reference: string): ImageKnowledge {
       shell: undefined,
       defaultArgv: undefined,
       processControlTimeout: undefined,
+      fpmConfigDir: undefined,
       basis: reference ? `image ${reference} (not in the image table)` : "no image",
     };
   }
@@ -93,6 +96,7 @@ export function imageKnowledge(reference: string): ImageKnowledge {
     shell: entry.shell,
     defaultArgv: entry.defaultArgv,
     processControlTimeout: entry.processControlTimeout,
+    fpmConfigDir: entry.fpmConfigDir,
     basis: `image ${name.repository}:${name.tag}${via} (${entry.note})`,
   };
 }
