@@ -1,4 +1,4 @@
-import { fixTargets } from "./fix/targets.js";
+import { fixTargets } from "./advice/values.js";
 import type { LeftAlone } from "./model/build.js";
 import { type BuildOptions, buildModel } from "./model/build.js";
 import type {

@@ -1,5 +1,5 @@
+import type { FixTargets } from "../advice/values.js";
 import type { ConfigSetting, Container, Workload } from "../model/types.js";
-import type { FixTargets } from "./targets.js";
 import type { Edit, Fix, ManifestEdit } from "./types.js";
 
 /**

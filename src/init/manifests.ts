@@ -1,4 +1,4 @@
-import type { FixTargets } from "../fix/targets.js";
+import type { FixTargets } from "../advice/values.js";
 import {
   configMap,
   deployment,

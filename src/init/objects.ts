@@ -4,7 +4,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { ILifecycleHandler } from "kubernetes-models/v1/LifecycleHandler";
 import type { IService } from "kubernetes-models/v1/Service";
-import type { FixTargets } from "../fix/targets.js";
+import type { FixTargets } from "../advice/values.js";
 import type { InitOptions } from "./options.js";
 import {
   FPM_CONFIG_KEY,

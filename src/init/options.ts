@@ -1,4 +1,4 @@
-import { versionAtLeast } from "../model/effective.js";
+import { FEATURES, versionAtLeast } from "../model/features.js";
 import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
 
 /**
@@ -45,7 +45,7 @@ export const MINIMUM_KUBE_VERSION = "1.21";
  * after SIGQUIT php-fpm's socket accepts but nobody answers). Two containers with equal preStop sleeps
  * lose those requests when php-fpm is saturated at the moment both get SIGQUIT.
  */
-export const NATIVE_SIDECAR_VERSION = "1.29";
+export const NATIVE_SIDECAR_VERSION = FEATURES.nativeSidecars.version;
 
 /** The longest suffix a name gets (`-php-fpm`), so every derived name stays a DNS-1123 label (63). */
 const LONGEST_SUFFIX = "-php-fpm".length;

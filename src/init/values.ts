@@ -1,4 +1,4 @@
-import { type FixTargets, fixTargets } from "../fix/targets.js";
+import { type FixTargets, fixTargets } from "../advice/values.js";
 import { buildModel } from "../model/build.js";
 import type { Assumptions } from "../model/types.js";
 import { computeTimeline } from "../timeline/timeline.js";
@@ -29,7 +29,7 @@ export function initAssumptions(options: InitOptions): Assumptions {
 
 /**
  * The values `fix` would write: the setup is first rendered with no preStop, no process_control_timeout and
- * no grace period, read back by the model, and each workload's `fixTargets` (src/fix/targets.ts) gives its
+ * no grace period, read back by the model, and each workload's `fixTargets` (src/advice/values.ts) gives its
  * numbers. There is one formula for these values, and `init`, `fix` and the webhook share it.
  *
  * @example

@@ -1,5 +1,6 @@
 import { parseFpmSeconds } from "../sources/ini.js";
 import { settingsOf } from "./build.js";
+import { supports } from "./features.js";
 import type { Assumptions, ConfigSetting, Container, Signal, SourceLocation } from "./types.js";
 
 /** A number the model uses, with the setting that decided it (or the assumption it fell back to). */
@@ -125,7 +126,7 @@ export function longestRequest(container: Container | undefined, assumptions: As
  */
 export function stopSignal(container: Container, kubeVersion: string): Derived<Signal | string> {
   const lifecycle = container.lifecycleStopSignal;
-  if (lifecycle && versionAtLeast(kubeVersion, "1.33")) {
+  if (lifecycle && supports(kubeVersion, "lifecycleStopSignal")) {
     return { value: lifecycle.value, loc: lifecycle.loc, because: `lifecycle.stopSignal ${lifecycle.value}` };
   }
   const image = container.imageFacts.stopSignal;
@@ -133,12 +134,7 @@ export function stopSignal(container: Container, kubeVersion: string): Derived<S
   return { value: image.value, loc: undefined, because: (image as { assumed: string }).assumed };
 }
 
-/** Compares `major.minor` Kubernetes versions: `versionAtLeast("1.30", "1.29")` is true. */
-export function versionAtLeast(version: string, atLeast: string): boolean {
-  const [a1 = 0, a2 = 0] = version.replace(/^v/, "").split(".").map(Number);
-  const [b1 = 0, b2 = 0] = atLeast.split(".").map(Number);
-  return a1 > b1 || (a1 === b1 && a2 >= b2);
-}
+export { versionAtLeast } from "./features.js";
 
 /** Resolves an intOrString rollout field (`1`, `"25%"`) against the replicas, as the Deployment controller does. */
 export function resolveRolloutValue(

@@ -4,6 +4,8 @@
  * - `seed`: the widely copied recipe, literally (FACTS.md, "The widely copied recipe").
  * - `recommended`: what FACTS.md's "correct setup" prescribes for this scenario.
  */
+import { GRACE_MARGIN_SECONDS, recommend } from "../advice/values.js";
+import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
 import type { MixEntry } from "./load.js";
 import type { ContainerPlan, PodPlan, RehearsalPlan, StopSignal, Topology } from "./plan.js";
 
@@ -129,13 +131,19 @@ function seedPlan(scenario: StrategyScenario): RehearsalPlan {
 
 function recommendedPlan(scenario: StrategyScenario): RehearsalPlan {
   const longest = Math.ceil(longestRequestSeconds(scenario.mix));
-  const preStopSeconds = Math.ceil(scenario.propagationSeconds + scenario.jitterSeconds) + 1;
-  const pct = longest + 2;
-  const margin = 5;
+  // The values `fix`, `init` and the webhook write, from the same formula (advice/values.ts); the
+  // rehearsal's propagation is its budget plus the per-connection jitter it adds.
+  const advice = recommend({
+    propagationSeconds: scenario.propagationSeconds + scenario.jitterSeconds,
+    longestRequestSeconds: longest,
+    kubeVersion: DEFAULT_ASSUMPTIONS.kubeVersion,
+    fpmIsSidecar: scenario.topology === "sidecar",
+  });
+  const { preStopSeconds, processControlTimeoutSeconds: pct, gracePeriodSeconds: grace } = advice;
+  const margin = GRACE_MARGIN_SECONDS;
   if (scenario.topology === "sidecar") {
     // php-fpm as a native sidecar gets its stop signal only after nginx has exited: nginx keeps serving
     // until php-fpm's work is done, and php-fpm drains nothing new.
-    const grace = preStopSeconds + longest + pct + margin;
     const containers = [
       nginx({ preStop: { kind: "sleep", seconds: preStopSeconds } }),
       fpm(scenario, {
@@ -156,7 +164,6 @@ function recommendedPlan(scenario: StrategyScenario): RehearsalPlan {
       ],
     );
   }
-  const grace = preStopSeconds + pct + margin;
   const containers = [
     fpm(scenario, {
       stopSignal: "SIGQUIT",

@@ -1,3 +1,4 @@
+import { GRACE_MARGIN_SECONDS } from "../advice/values.js";
 import { gracePeriodFix } from "../fix/plans.js";
 import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
@@ -27,18 +28,17 @@ export const rule: Rule = {
     for (const container of workload.containers) {
       const hook = container.preStop;
       if (hook?.kind === "sleep" && hook.seconds > timeline.gracePeriodSeconds) {
+        // The API rejects a preStop.sleep longer than the grace period: the grace period must cover it.
+        const seconds = Math.max(context.targets.gracePeriodSeconds, hook.seconds + GRACE_MARGIN_SECONDS);
         context.report({
           messageId: "sleepTooLong",
-          fix: gracePeriodFix(workload, {
-            ...context.targets,
-            gracePeriodSeconds: Math.max(context.targets.gracePeriodSeconds, hook.seconds + 5),
-          }),
+          fix: gracePeriodFix(workload, { ...context.targets, gracePeriodSeconds: seconds }),
           container,
           loc,
           data: {
             preStop: fmt(hook.seconds),
             grace: fmt(timeline.gracePeriodSeconds),
-            seconds: hook.seconds + 5,
+            seconds,
           },
         });
         continue;
@@ -60,7 +60,7 @@ export const rule: Rule = {
           at: fmt(window.from),
           preStop: fmt(t.stopSignalAt),
           drain: fmt(drain),
-          seconds: Math.ceil(t.stopSignalAt + drain + 5),
+          seconds: context.targets.gracePeriodSeconds,
         },
       });
     }

@@ -1,7 +1,7 @@
+import { preStopDelay } from "../advice/values.js";
 import { preStopSleepFix } from "../fix/plans.js";
-import { preStopDelay } from "../fix/targets.js";
 import { nginxStopsFirst } from "./shared/delay.js";
-import { fmt, suggestedDelay } from "./shared/helpers.js";
+import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** nginx that stops before php-fpm in the same pod refuses the connections that still arrive. */
@@ -27,14 +27,10 @@ export const rule: Rule = {
       0,
       ...context.workload.containers.filter((c) => c.role === "fpm").map(preStopDelay),
     );
+    const seconds = Math.max(context.targets.preStopSeconds, fpmDelay);
     context.report({
       messageId: "default",
-      fix: preStopSleepFix(
-        context.workload,
-        found.nginx,
-        context.targets,
-        Math.max(context.targets.preStopSeconds, fpmDelay),
-      ),
+      fix: preStopSleepFix(context.workload, found.nginx, context.targets, seconds),
       container: found.nginx,
       loc: found.nginx.preStop?.loc ?? found.nginx.loc,
       data: {
@@ -42,7 +38,7 @@ export const rule: Rule = {
         closesAt: fmt(found.closesAt),
         fpmClosesAt: fmt(found.fpmClosesAt),
         propagation: fmt(context.assumptions.propagationSeconds),
-        seconds: suggestedDelay(context.assumptions.propagationSeconds),
+        seconds,
       },
     });
   },

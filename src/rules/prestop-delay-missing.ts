@@ -1,5 +1,5 @@
 import { delayFix, delayProblems } from "./shared/delay.js";
-import { fmt, suggestedDelay } from "./shared/helpers.js";
+import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** Without a preStop delay, a container stops while endpoints still send it new connections. */
@@ -33,7 +33,7 @@ export const rule: Rule = {
           propagation: fmt(context.assumptions.propagationSeconds),
           kind:
             problem.window.kind === "backlog" ? "they wait in php-fpm's backlog, then 502" : "refused, 502",
-          seconds: suggestedDelay(context.assumptions.propagationSeconds),
+          seconds: context.targets.preStopSeconds,
         },
       });
     }

@@ -1,5 +1,5 @@
 import { delayFix, delayProblems } from "./shared/delay.js";
-import { fmt, suggestedDelay } from "./shared/helpers.js";
+import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** A preStop delay shorter than endpoint propagation leaves a window of failed new connections. */
@@ -33,7 +33,7 @@ export const rule: Rule = {
           closesAt: fmt(problem.window.from),
           propagation: fmt(context.assumptions.propagationSeconds),
           kind: problem.window.kind === "backlog" ? "php-fpm's backlog, then 502" : "refused, 502",
-          seconds: suggestedDelay(context.assumptions.propagationSeconds),
+          seconds: context.targets.preStopSeconds,
         },
       });
     }

@@ -1,5 +1,5 @@
 import { preStopSleepFix } from "../fix/plans.js";
-import { versionAtLeast } from "../model/effective.js";
+import { supports } from "../model/features.js";
 import { execScript } from "../model/shell.js";
 import type { Rule } from "./types.js";
 
@@ -22,7 +22,7 @@ export const rule: Rule = {
     },
   },
   check(context) {
-    if (!versionAtLeast(context.assumptions.kubeVersion, "1.30")) return;
+    if (!supports(context.assumptions.kubeVersion, "preStopSleep")) return;
     for (const container of context.workload.containers) {
       const hook = container.preStop;
       if (hook?.kind !== "exec" || hook.analysis.opaque || hook.analysis.kills.length > 0) continue;

@@ -1,4 +1,5 @@
 import { processControlTimeoutFix } from "../fix/plans.js";
+import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** process_control_timeout is read only among php-fpm's globals: in php.ini it does nothing, in a pool fpm won't start. */
@@ -16,8 +17,8 @@ export const rule: Rule = {
     },
     fix: {
       phpIni:
-        "Move it into php-fpm's own config under `[global]`, e.g. a file `/usr/local/etc/php-fpm.d/zz-graceful.conf` containing `[global]` and `process_control_timeout = {{value}}`.",
-      pool: "Open a `[global]` section before it: `[global]` then `process_control_timeout = {{value}}` (an included file carries the previous file's pool section over).",
+        "Move it into php-fpm's own config under `[global]`, e.g. a file `{{file}}` containing `[global]` and `process_control_timeout = {{seconds}}s` (at least the longest request, {{longest}}).",
+      pool: "Open a `[global]` section before it: `[global]` then `process_control_timeout = {{seconds}}s` (an included file carries the previous file's pool section over).",
     },
   },
   check(context) {
@@ -30,7 +31,14 @@ export const rule: Rule = {
           container,
           fix: processControlTimeoutFix(context.workload, container, context.targets),
           loc: setting.loc,
-          data: { value: setting.value, via: setting.via, section: setting.section ?? "?" },
+          data: {
+            value: setting.value,
+            via: setting.via,
+            section: setting.section ?? "?",
+            seconds: context.targets.processControlTimeoutSeconds,
+            longest: fmt(context.timeline.longestRequestSeconds),
+            file: `${container.imageFacts.fpmConfigDir?.value ?? "/usr/local/etc/php-fpm.d"}/zz-graceful.conf`,
+          },
         });
       }
     }

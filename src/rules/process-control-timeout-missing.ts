@@ -64,7 +64,7 @@ export const rule: Rule = {
         loc: pct.loc ?? global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
         data: {
           because: pct.because,
-          seconds: Math.ceil(context.timeline.longestRequestSeconds),
+          seconds: context.targets.processControlTimeoutSeconds,
           longest: `${context.timeline.longestRequestSeconds}s`,
           unseen: unseen ?? "",
         },

@@ -34,7 +34,7 @@ export const rule: Rule = {
           pct: fmt(pct.value),
           longest: fmt(longest.value),
           because: longest.because,
-          seconds: Math.ceil(longest.value),
+          seconds: context.targets.processControlTimeoutSeconds,
         },
       });
     }

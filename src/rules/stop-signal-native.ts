@@ -1,4 +1,5 @@
-import { stopSignal, versionAtLeast } from "../model/effective.js";
+import { stopSignal } from "../model/effective.js";
+import { supports } from "../model/features.js";
 import type { Rule } from "./types.js";
 
 /** `lifecycle.stopSignal` (KEP-4960) sets the stop signal in the manifest: alpha in 1.33, behind a feature gate. */
@@ -18,7 +19,7 @@ export const rule: Rule = {
     },
   },
   check(context) {
-    if (!versionAtLeast(context.assumptions.kubeVersion, "1.33")) return;
+    if (!supports(context.assumptions.kubeVersion, "lifecycleStopSignal")) return;
     for (const container of context.workload.containers.filter(
       (c) => c.role === "fpm" || c.role === "nginx",
     )) {

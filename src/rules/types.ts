@@ -1,4 +1,4 @@
-import type { FixTargets } from "../fix/targets.js";
+import type { FixTargets } from "../advice/values.js";
 import type { Fix } from "../fix/types.js";
 import type { Assumptions, Container, SourceLocation, Workload } from "../model/types.js";
 import type { ContainerTimeline, FailureCause, FailureWindow, Timeline } from "../timeline/types.js";

@@ -1,5 +1,5 @@
 import { Document, isMap, isPair, isScalar, isSeq } from "yaml";
-import { versionAtLeast } from "../model/effective.js";
+import { supports } from "../model/features.js";
 import { VERSION } from "../version.js";
 import type { DenyOn } from "./review.js";
 
@@ -123,7 +123,7 @@ function deploymentComment(): string {
 }
 
 function deployment(options: ManifestOptions): Manifest {
-  const preStop = versionAtLeast(options.kubeVersion, "1.30")
+  const preStop = supports(options.kubeVersion, "preStopSleep")
     ? { sleep: { seconds: PRESTOP_SECONDS } }
     : { exec: { command: ["sleep", String(PRESTOP_SECONDS)] } };
   const probe = (path: string, period: number) => ({

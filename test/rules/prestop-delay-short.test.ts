@@ -22,7 +22,7 @@ ruleTester("prestop-delay-short", {
           column: 23,
           severity: "warning",
           message: "php-fpm's preStop waits 2s, but endpoint removal takes up to 5s",
-          fix: "sleep: {seconds: 6}",
+          fix: "sleep: {seconds: 7}",
         },
       ],
     },

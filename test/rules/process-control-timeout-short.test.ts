@@ -96,7 +96,7 @@ ruleTester("process-control-timeout-short", {
           severity: "error",
           message:
             "process_control_timeout 5s is shorter than the longest request 60s (request_terminate_timeout = 60s",
-          fix: "process_control_timeout = 60s",
+          fix: "process_control_timeout = 65s",
         },
       ],
     },

@@ -30,11 +30,6 @@ export function servesTraffic(workload: Workload): boolean {
   return workload.kind !== "Job" && workload.kind !== "CronJob";
 }
 
-/** Rounds a propagation budget and margin up to a whole number of seconds for a suggested preStop. */
-export function suggestedDelay(propagationSeconds: number): number {
-  return Math.ceil(propagationSeconds) + 1;
-}
-
 /** The container's stop signal when it is unknown (an image the table does not know, no Dockerfile linked). */
 export function unknownStopSignal(container: Container): Unknown | undefined {
   const signal = container.imageFacts.stopSignal;

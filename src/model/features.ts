@@ -1,0 +1,33 @@
+/**
+ * The Kubernetes features the model and its advice depend on, with the version that has them on by
+ * default (or, for an alpha, at all) and where that is said. One table: every rule, fix, `init`, the
+ * webhook and the rehearsal ask it, so a version is never written twice.
+ */
+export const FEATURES = {
+  /** `lifecycle.preStop.sleep`: alpha 1.29, beta and on by default 1.30, GA 1.34 (KEP-3960). */
+  preStopSleep: {
+    version: "1.30",
+    source: "KEP-3960 (PodLifecycleSleepAction: beta, on by default, in 1.30)",
+  },
+  /** `lifecycle.stopSignal`: alpha in 1.33 behind the ContainerStopSignals gate, needs `spec.os.name` (KEP-4960). */
+  lifecycleStopSignal: {
+    version: "1.33",
+    source: "KEP-4960 (ContainerStopSignals: alpha, feature-gated, in 1.33)",
+  },
+  /** Init containers with `restartPolicy: Always` (native sidecars): beta and on by default 1.29, GA 1.33 (KEP-753). */
+  nativeSidecars: { version: "1.29", source: "KEP-753 (SidecarContainers: beta, on by default, in 1.29)" },
+} as const;
+
+export type Feature = keyof typeof FEATURES;
+
+/** Compares `major.minor[.patch]` Kubernetes versions: `versionAtLeast("1.30", "1.29")` is true. */
+export function versionAtLeast(version: string, atLeast: string): boolean {
+  const [a1 = 0, a2 = 0] = version.replace(/^v/, "").split(".").map(Number);
+  const [b1 = 0, b2 = 0] = atLeast.split(".").map(Number);
+  return a1 > b1 || (a1 === b1 && a2 >= b2);
+}
+
+/** Whether a target Kubernetes version has a feature (see `FEATURES`). */
+export function supports(kubeVersion: string, feature: Feature): boolean {
+  return versionAtLeast(kubeVersion, FEATURES[feature].version);
+}
