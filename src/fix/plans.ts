@@ -1,4 +1,5 @@
 import type { FixTargets } from "../advice/values.js";
+import { execScript, targetsServer, userCommands } from "../model/shell.js";
 import type { ConfigSetting, Container, Workload } from "../model/types.js";
 import type { Edit, Fix, ManifestEdit } from "./types.js";
 
@@ -57,7 +58,13 @@ export function gracePeriodFix(workload: Workload, targets: FixTargets): Fix | u
     : undefined;
 }
 
-/** A preStop that only waits: native `sleep` where the version has it, else `exec: [sleep, N]`. */
+/**
+ * A preStop that waits `seconds` before the stop signal: native `sleep` where the version has it, else
+ * `exec: [sleep, N]`. A user's hook is never lost: one that only waits or signals the server (what the stop
+ * signal then does) is replaced, and the description says what it drops; one that runs a command of its
+ * own (`php artisan horizon:terminate`, a deregistration call) keeps it, the wait put in front; an
+ * `httpGet` hook cannot carry a wait, and is left for a change by hand.
+ */
 export function preStopSleepFix(
   workload: Workload,
   container: Container,
@@ -65,16 +72,43 @@ export function preStopSleepFix(
   seconds = targets.preStopSeconds,
 ): Fix | undefined {
   if (workload.kind === "Image") return undefined;
+  const hook = container.preStop;
+  if (hook?.kind === "httpGet") return undefined;
+  const path = [...container.path, "lifecycle", "preStop"];
+  if (hook?.kind === "exec") {
+    const own = userCommands(hook.script);
+    if (own.length > 0) {
+      // Its own commands and a kill of the server: which to keep is the user's call.
+      if (hook.analysis.kills.some(targetsServer)) return undefined;
+      const wait = seconds - hook.analysis.delaySeconds;
+      if (wait <= 0) return undefined;
+      const { shell } = execScript(hook.command);
+      const command =
+        shell === "none"
+          ? ["/bin/sh", "-c", `sleep ${wait}; exec ${hook.command.map(shellQuote).join(" ")}`]
+          : [hook.command[0] ?? "/bin/sh", hook.command[1] ?? "-c", `sleep ${wait}; ${hook.script}`];
+      return {
+        description: `${container.name}: preStop waits ${wait}s, then runs its own command as before (\`${own[0]}\`${own.length > 1 ? ", …" : ""})`,
+        edits: [manifest(workload, [...path, "exec", "command"], command), ...graceEdits(workload, targets)],
+      };
+    }
+  }
   const value = targets.nativeSleep
     ? { sleep: { seconds } }
     : { exec: { command: ["sleep", String(seconds)] } };
+  const dropped =
+    hook?.kind === "exec" && hook.analysis.kills.length > 0
+      ? ` (replaces \`${hook.script}\`: the stop signal that follows the hook signals the server)`
+      : "";
   return {
-    description: `${container.name}: preStop ${targets.nativeSleep ? `sleep: {seconds: ${seconds}}` : `exec: [sleep, "${seconds}"]`}`,
-    edits: [
-      manifest(workload, [...container.path, "lifecycle", "preStop"], value),
-      ...graceEdits(workload, targets),
-    ],
+    description: `${container.name}: preStop ${targets.nativeSleep ? `sleep: {seconds: ${seconds}}` : `exec: [sleep, "${seconds}"]`}${dropped}`,
+    edits: [manifest(workload, path, value), ...graceEdits(workload, targets)],
   };
+}
+
+/** A word as `sh` reads it back unchanged. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** `STOPSIGNAL SIGQUIT` in the container's Dockerfile: replaces an existing STOPSIGNAL, else follows FROM. */
@@ -279,8 +313,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-export function readinessProbeFix(workload: Workload, container: Container): Fix | undefined {
-  const port = container.ports[0] ?? (container.role === "fpm" ? 9000 : 80);
+/** A tcpSocket readiness probe on the port the server really listens on (`model/listener.ts`). */
+export function readinessProbeFix(workload: Workload, container: Container, port: number): Fix | undefined {
   return {
     description: `${container.name}: readinessProbe tcpSocket ${port}`,
     edits: [

@@ -335,7 +335,7 @@ function linkConfigMaps(
         path: view.path,
         text,
       };
-      container.settings.push(...read.settings.map((s) => ({ ...s, origin })));
+      container.settings.push(...read.settings.map((s) => ({ ...s, origin, destination: path })));
       container.configs.push({ placement, origin });
       for (const p of read.problems) problems.push({ ...p.loc, code: "config-syntax", message: p.message });
       container.links.push(via);
@@ -389,7 +389,8 @@ function linkConfigFiles(
       : `${config.path} (given on the command line; applies to every ${container.role === "nginx" ? "nginx" : "php-fpm"} container)`;
     const read = readConfigSettings(config.text, config.placement, fileLines(config.path), via);
     const origin: ConfigOrigin = { kind: "file", file: config.path, text: config.text };
-    container.settings.push(...read.settings.map((s) => ({ ...s, origin })));
+    const destination = copiedTo ?? config.path;
+    container.settings.push(...read.settings.map((s) => ({ ...s, origin, destination })));
     container.configs.push({ placement: config.placement, origin });
     container.links.push(via);
     // A file's syntax problems are reported once, not once per container that reads it.

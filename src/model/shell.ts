@@ -79,6 +79,30 @@ export function analyseExecHook(script: string): ExecHookAnalysis {
   return { delaySeconds: delaySeconds ?? t, durationSeconds: opaque ? undefined : t, kills, opaque };
 }
 
+/**
+ * The commands of a preStop script that are the user's own: everything but waiting (`sleep`), signalling
+ * the server (`kill … 1`, `pkill php-fpm`, `nginx -s quit`) and no-ops. A fix may replace a hook that has
+ * none; one that has some (`php artisan horizon:terminate`, a deregistration call) must keep them.
+ *
+ * @example
+ *   userCommands("sleep 5 && php artisan horizon:terminate"); // ["php artisan horizon:terminate"]
+ */
+export function userCommands(script: string): string[] {
+  const out: string[] = [];
+  for (const { text } of commands(script)) {
+    const words = text.replace(/^exec\s+/, "").split(/\s+/);
+    const name = words[0]?.split("/").at(-1) ?? "";
+    if (name === "sleep" || name === "true" || name === ":" || name === "") continue;
+    if (name === "kill" || name === "pkill" || name === "killall") {
+      const kill = parseKill(name, words.slice(1), 0, 0);
+      if (targetsServer(kill)) continue;
+    }
+    if ((name === "nginx" || name === "openresty") && words[1] === "-s") continue;
+    out.push(text);
+  }
+  return out;
+}
+
 function* commands(script: string): Generator<{ text: string; offset: number }> {
   const re = /[^;&|\n]+/g;
   for (let m = re.exec(script); m; m = re.exec(script)) {

@@ -113,6 +113,8 @@ export interface ConfigSetting {
   via: string;
   /** Where the setting is written, for a fix that edits it. */
   origin?: ConfigOrigin;
+  /** The path the config lands at in the container, when known (php-fpm reads `php-fpm.d/*.conf` in name order). */
+  destination?: string;
 }
 
 /**
@@ -148,6 +150,8 @@ export interface ImageFacts {
   processControlTimeout?: { value: string; source: string };
   /** The folder whose `*.conf` the image's php-fpm includes, where a fix may add a `[global]` file. */
   fpmConfigDir?: { value: string; source: string };
+  /** Where the image's server listens by default, and the file that says it. */
+  listen?: { value: { file: string; value: string }; source: string };
 }
 
 export interface Probe {

@@ -1,14 +1,19 @@
 import { readinessProbeFix } from "../fix/plans.js";
+import { listenerOf } from "../model/listener.js";
 import type { Workload } from "../model/types.js";
 import { servesTraffic, servingContainers } from "./shared/helpers.js";
+import type { Rule } from "./types.js";
 
+/** A pod is Ready only when every container is: nginx's HTTP probe, answered through php-fpm, covers it. */
 function nginxProbesOverHttp(workload: Workload): boolean {
   return workload.containers.some((c) => c.role === "nginx" && c.readinessProbe?.kind === "httpGet");
 }
 
-import type { Rule } from "./types.js";
-
-/** Without a readiness probe, a new pod gets traffic before php-fpm or nginx listens. */
+/**
+ * Without a readiness probe, a new pod gets traffic before php-fpm or nginx listens. The probe the fix
+ * adds targets what the server really listens on (`model/listener.ts`); where that is a unix socket, a
+ * loopback address the kubelet cannot reach, or unknown, no probe is invented.
+ */
 export const rule: Rule = {
   meta: {
     id: "readiness-probe-missing",
@@ -18,27 +23,50 @@ export const rule: Rule = {
     messages: {
       default:
         "{{container}} has no readinessProbe: during a rollout the new pod is added to the endpoints as soon as it starts, before {{server}} listens, and its first connections are refused.",
+      byHand:
+        "{{container}} has no readinessProbe: during a rollout the new pod is added to the endpoints as soon as it starts, before {{server}} listens, and its first connections are refused. A tcpSocket probe cannot be written for it: {{listener}}.",
     },
     fix: {
       default:
-        "Add `readinessProbe: {tcpSocket: {port: {{port}}}, periodSeconds: 2}` (or an httpGet on a cheap page).",
+        "Add `readinessProbe: {tcpSocket: {port: {{port}}}, periodSeconds: 2}` ({{listener}}), or an httpGet on a cheap page.",
+      byHand:
+        "Add a readiness probe by hand: an httpGet through nginx on a cheap PHP page covers php-fpm too; for php-fpm alone, an exec probe such as `cgi-fcgi -bind -connect {{address}}` (needs libfcgi in the image).",
     },
   },
   check(context) {
     if (!servesTraffic(context.workload)) return;
     for (const container of servingContainers(context.workload)) {
       if (container.readinessProbe) continue;
-      // A pod is Ready only when every container is: nginx's HTTP probe, answered through php-fpm, covers it.
       if (container.role === "fpm" && nginxProbesOverHttp(context.workload)) continue;
+      const listener = listenerOf(container);
+      const probe = listener.kind === "tcp" && !listener.loopbackOnly;
+      const why =
+        listener.kind === "unix"
+          ? `it listens on the unix socket ${listener.path} (${listener.because})`
+          : listener.kind === "tcp"
+            ? probe
+              ? listener.because
+              : `it listens on loopback only (${listener.because}), which the kubelet's probe, sent to the pod IP, cannot reach`
+            : `where it listens is unknown (${listener.because})`;
       context.report({
-        messageId: "default",
+        messageId: probe ? "default" : "byHand",
         container,
-        fix: readinessProbeFix(context.workload, container),
+        fix:
+          probe && listener.kind === "tcp"
+            ? readinessProbeFix(context.workload, container, listener.port)
+            : undefined,
         loc: container.loc,
         data: {
           container: container.name,
           server: container.role === "fpm" ? "php-fpm" : "nginx",
-          port: container.ports[0] ?? (container.role === "fpm" ? 9000 : 80),
+          port: listener.kind === "tcp" ? listener.port : "",
+          listener: why,
+          address:
+            listener.kind === "unix"
+              ? listener.path
+              : listener.kind === "tcp"
+                ? `127.0.0.1:${listener.port}`
+                : "ADDRESS",
         },
       });
     }

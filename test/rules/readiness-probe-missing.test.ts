@@ -91,10 +91,134 @@ ruleTester("readiness-probe-missing", {
           column: 17,
           severity: "warning",
           message: "before nginx listens",
-          fix: "port: 8080",
+          // The declared containerPort is a claim; nginx:1.27 with no config of its own listens on 80.
+          fix: "{port: 80}, periodSeconds: 2}` (listen 80 in the image's /etc/nginx/conf.d/default.conf",
           container: "nginx",
+        },
+      ],
+    },
+    {
+      name: "nginx whose ConfigMap says listen 8080: the probe targets 8080",
+      files: {
+        "app.yaml": probeless(
+          "nginx",
+          "nginx:1.27",
+          "volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]",
+        ),
+        "cm.yaml": configMap("default.conf", "server {\n  listen 8080;\n  location / { return 200; }\n}"),
+      },
+      findings: [
+        {
+          file: "app.yaml",
+          line: 8,
+          column: 17,
+          severity: "warning",
+          message: "before nginx listens",
+          fix: "{port: 8080}, periodSeconds: 2}` (listen 8080 (ConfigMap conf",
+        },
+      ],
+    },
+    {
+      name: "nginx-unprivileged with no config of its own: 8080, from the image's Dockerfile",
+      files: { "app.yaml": probeless("nginx", "nginxinc/nginx-unprivileged:1.27-alpine") },
+      findings: [
+        {
+          line: 8,
+          column: 17,
+          severity: "warning",
+          message: "before nginx listens",
+          fix: "{port: 8080}, periodSeconds: 2}`",
+        },
+      ],
+    },
+    {
+      name: "php-fpm on a unix socket: no tcpSocket probe is invented",
+      files: {
+        "app.yaml": probeless(
+          "php-fpm",
+          "php:8.2-fpm",
+          "volumeMounts: [{name: conf, mountPath: /usr/local/etc/php-fpm.d}]",
+        ),
+        "cm.yaml": configMap("www.conf", "[www]\nlisten = /run/php/fpm.sock\n"),
+      },
+      findings: [
+        {
+          file: "app.yaml",
+          line: 8,
+          column: 17,
+          severity: "warning",
+          message:
+            "A tcpSocket probe cannot be written for it: it listens on the unix socket /run/php/fpm.sock",
+          fix: "cgi-fcgi -bind -connect /run/php/fpm.sock",
+        },
+      ],
+    },
+    {
+      name: "php-fpm on 127.0.0.1:9000 only: the kubelet's probe to the pod IP cannot reach it, no probe",
+      files: {
+        "app.yaml": probeless(
+          "php-fpm",
+          "php:8.2-fpm",
+          "volumeMounts: [{name: conf, mountPath: /usr/local/etc/php-fpm.d}]",
+        ),
+        "cm.yaml": configMap("www.conf", "[www]\nlisten = 127.0.0.1:9000\n"),
+      },
+      findings: [
+        {
+          file: "app.yaml",
+          line: 8,
+          column: 17,
+          severity: "warning",
+          message: "it listens on loopback only",
+        },
+      ],
+    },
+    {
+      name: "a www.conf mounted by subPath on a socket: the image's zz-docker.conf, read after it, sets 9000",
+      files: {
+        "app.yaml": probeless(
+          "php-fpm",
+          "php:8.2-fpm",
+          "volumeMounts: [{name: conf, mountPath: /usr/local/etc/php-fpm.d/www.conf, subPath: www.conf}]",
+        ),
+        "cm.yaml": configMap("www.conf", "[www]\nlisten = /run/php/fpm.sock\n"),
+      },
+      findings: [
+        {
+          file: "app.yaml",
+          line: 8,
+          column: 17,
+          severity: "warning",
+          message: "before php-fpm listens",
+          fix: "{port: 9000}, periodSeconds: 2}` (listen = 9000 in the image's zz-docker.conf",
         },
       ],
     },
   ],
 });
+
+/** One container without a readiness probe, its fields after the image; a ConfigMap volume `conf`. */
+function probeless(name: string, image: string, fields = ""): string {
+  return [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata: {name: app}",
+    "spec:",
+    "  template:",
+    "    spec:",
+    "      containers:",
+    `        - name: ${name}`,
+    `          image: ${image}`,
+    ...(fields ? [`          ${fields}`] : []),
+    "      volumes: [{name: conf, configMap: {name: conf}}]",
+    "",
+  ].join("\n");
+}
+
+function configMap(key: string, text: string): string {
+  const body = text
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n");
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf}\ndata:\n  ${key}: |\n${body}\n`;
+}

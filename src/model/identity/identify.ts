@@ -360,6 +360,7 @@ interface ChainFacts {
   defaultArgv: ImageFacts["defaultArgv"];
   processControlTimeout: ImageFacts["processControlTimeout"];
   fpmConfigDir: ImageFacts["fpmConfigDir"];
+  listen: ImageFacts["listen"];
   basis: string;
 }
 
@@ -398,6 +399,7 @@ function chainFacts(
         : inherited.defaultArgv,
     processControlTimeout: inherited.processControlTimeout,
     fpmConfigDir: inherited.fpmConfigDir,
+    listen: inherited.listen,
     basis: `Dockerfile ${facts.file}${stage.name ? `#${stage.name}` : ""} FROM ${from}`,
   };
 }
@@ -427,6 +429,7 @@ function baseFacts(reference: string, file: string): ChainFacts {
       : undefined,
     processControlTimeout: known.processControlTimeout,
     fpmConfigDir: known.fpmConfigDir,
+    listen: known.listen,
     basis: known.basis,
   };
 }
@@ -480,6 +483,7 @@ function imageFactsOf(
     ...(chain.defaultArgv ? { defaultArgv: chain.defaultArgv } : {}),
     ...(chain.processControlTimeout ? { processControlTimeout: chain.processControlTimeout } : {}),
     ...(chain.fpmConfigDir ? { fpmConfigDir: chain.fpmConfigDir } : {}),
+    ...(chain.listen ? { listen: chain.listen } : {}),
   };
 }
 

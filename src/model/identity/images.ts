@@ -65,6 +65,7 @@ export interface ImageKnowledge {
   processControlTimeout: { value: string; source: string } | undefined;
   /** The folder whose `*.conf` php-fpm includes (php-fpm images). */
   fpmConfigDir: { value: string; source: string } | undefined;
+  listen: { value: { file: string; value: string }; source: string } | undefined;
   /** One line for the output: `official image php:8.3-fpm (docker-library/php:…)` or `image myorg/app (not in the image table)`. */
   basis: string;
 }
@@ -84,6 +85,7 @@ export function imageKnowledge(reference: string): ImageKnowledge {
       defaultArgv: undefined,
       processControlTimeout: undefined,
       fpmConfigDir: undefined,
+      listen: undefined,
       basis: reference ? `image ${reference} (not in the image table)` : "no image",
     };
   }
@@ -97,6 +99,7 @@ export function imageKnowledge(reference: string): ImageKnowledge {
     defaultArgv: entry.defaultArgv,
     processControlTimeout: entry.processControlTimeout,
     fpmConfigDir: entry.fpmConfigDir,
+    listen: entry.listen,
     basis: `image ${name.repository}:${name.tag}${via} (${entry.note})`,
   };
 }

@@ -34,6 +34,11 @@ export interface KnownImageEntry {
   fpmConfigDir?: ImageFact<string>;
   /** process_control_timeout the image's own fpm config sets in [global] (php-fpm only), as written, e.g. "30s". */
   processControlTimeout?: ImageFact<string>;
+  /**
+   * Where the server listens by default: php-fpm's pool `listen` and the file in `fpmConfigDir` that sets
+   * it (`zz-docker.conf`, read after a user's `www.conf`), or nginx's `listen` and its config file.
+   */
+  listen?: ImageFact<{ file: string; value: string }>;
   /** Whether the default entrypoint script ends by exec'ing its arguments (so PID 1 becomes php-fpm/nginx): read it in the script. */
   entrypointExecs?: ImageFact<boolean>;
   /** One line for the docs: what the image is and what it is built on. */
@@ -62,6 +67,21 @@ const NGINX_ALPINE =
   "nginxinc/docker-nginx:mainline/alpine/Dockerfile (FROM nginx:*-alpine-slim) + nginxinc/docker-nginx:mainline/alpine-slim/Dockerfile";
 const NGINX_ENTRYPOINT = "nginxinc/docker-nginx:entrypoint/docker-entrypoint.sh";
 const UNPRIV_DEBIAN = "nginxinc/docker-nginx-unprivileged:mainline/debian/Dockerfile";
+/** The official php-fpm images end their php-fpm.d with `zz-docker.conf`: `[www]` `listen = 9000`. */
+const PHP_FPM_LISTEN = {
+  value: { file: "zz-docker.conf", value: "9000" },
+  source:
+    "docker-library/php:8.2/bookworm/fpm/Dockerfile (RUN … echo '[www]'; echo 'listen = 9000'; } | tee php-fpm.d/zz-docker.conf)",
+};
+/** The official nginx image's default.conf listens on 80; the unprivileged image rewrites it to 8080. */
+const NGINX_LISTEN = {
+  value: { file: "/etc/nginx/conf.d/default.conf", value: "80" },
+  source: `${UNPRIV_DEBIAN} (RUN sed -i 's,listen       80;,listen       8080;,' /etc/nginx/conf.d/default.conf: the official default.conf listens on 80)`,
+};
+const UNPRIV_LISTEN = {
+  value: { file: "/etc/nginx/conf.d/default.conf", value: "8080" },
+  source: `${UNPRIV_DEBIAN} (RUN sed -i 's,listen       80;,listen       8080;,' /etc/nginx/conf.d/default.conf)`,
+};
 const UNPRIV_ALPINE =
   "nginxinc/docker-nginx-unprivileged:mainline/alpine/Dockerfile (FROM nginxinc/nginx-unprivileged:*-alpine-slim) + nginxinc/docker-nginx-unprivileged:mainline/alpine-slim/Dockerfile";
 const UNPRIV_ENTRYPOINT = "nginxinc/docker-nginx-unprivileged:entrypoint/docker-entrypoint.sh";
@@ -258,6 +278,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     shell: { value: "busybox", source: `${PHP_FPM_ALPINE} (FROM alpine:3.24)` },
     defaultArgv: { value: ["docker-php-entrypoint", "php-fpm"], source: PHP_FPM_ALPINE },
     fpmConfigDir: { value: "/usr/local/etc/php-fpm.d", source: PHP_FPM_ALPINE },
+    listen: PHP_FPM_LISTEN,
     entrypointExecs: { value: true, source: "docker-library/php:8.3/alpine3.24/fpm/docker-php-entrypoint" },
     note: "Official php-fpm image on Alpine: STOPSIGNAL SIGQUIT, php-fpm as PID 1, no process_control_timeout (0)",
   },
@@ -272,6 +293,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     },
     defaultArgv: { value: ["docker-php-entrypoint", "php-fpm"], source: PHP_FPM_DEBIAN },
     fpmConfigDir: PHP_FPM_CONFIG_DIR,
+    listen: PHP_FPM_LISTEN,
     entrypointExecs: { value: true, source: PHP_ENTRYPOINT },
     note: "Official php-fpm image on Debian: STOPSIGNAL SIGQUIT, php-fpm as PID 1, no process_control_timeout (0)",
   },
@@ -319,6 +341,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginx|nginx\/nginx)$/,
     tag: /^(?:1\.(?:\d|1[013-7])(?:[.-]|$)|1\.19\.[0-4](?:-|$)).*alpine/,
     role: "nginx",
+    listen: NGINX_LISTEN,
     stopSignal: {
       value: "SIGTERM",
       source:
@@ -334,6 +357,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginx|nginx\/nginx)$/,
     tag: /^(?:1\.(?:\d|1[013-7])(?:[.-]|$)|1\.19\.[0-4](?:-|$))/,
     role: "nginx",
+    listen: NGINX_LISTEN,
     stopSignal: {
       value: "SIGTERM",
       source:
@@ -349,6 +373,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginx|nginx\/nginx)$/,
     tag: /^1\.1[28](?:[.-]|$).*alpine/,
     role: "nginx",
+    listen: NGINX_LISTEN,
     shell: {
       value: "busybox",
       source: "nginxinc/docker-nginx:stable/alpine/Dockerfile at 3fb70dd (FROM alpine)",
@@ -359,6 +384,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginx|nginx\/nginx)$/,
     tag: /^1\.1[28](?:[.-]|$)/,
     role: "nginx",
+    listen: NGINX_LISTEN,
     shell: {
       value: "dash",
       source: "nginxinc/docker-nginx:stable/debian/Dockerfile at 3fb70dd (FROM debian)",
@@ -369,6 +395,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginx|nginx\/nginx)$/,
     tag: ALPINE_TAG,
     role: "nginx",
+    listen: NGINX_LISTEN,
     stopSignal: { value: "SIGQUIT", source: NGINX_ALPINE },
     shell: { value: "busybox", source: `${NGINX_ALPINE} (FROM alpine:3.21)` },
     defaultArgv: { value: ["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"], source: NGINX_ALPINE },
@@ -381,6 +408,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
   {
     repository: /^(?:nginx|nginx\/nginx)$/,
     role: "nginx",
+    listen: NGINX_LISTEN,
     stopSignal: { value: "SIGQUIT", source: NGINX_DEBIAN },
     shell: {
       value: "dash",
@@ -396,6 +424,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginxinc|nginx)\/nginx-unprivileged$/,
     tag: /^(?:1\.(?:\d|1[013-7])(?:[.-]|$)|1\.19\.[0-4](?:-|$)).*alpine/,
     role: "nginx",
+    listen: UNPRIV_LISTEN,
     stopSignal: {
       value: "SIGTERM",
       source:
@@ -411,6 +440,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginxinc|nginx)\/nginx-unprivileged$/,
     tag: /^(?:1\.(?:\d|1[013-7])(?:[.-]|$)|1\.19\.[0-4](?:-|$))/,
     role: "nginx",
+    listen: UNPRIV_LISTEN,
     stopSignal: {
       value: "SIGTERM",
       source:
@@ -426,12 +456,14 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
     repository: /^(?:nginxinc|nginx)\/nginx-unprivileged$/,
     tag: /^1\.18(?:[.-]|$)/,
     role: "nginx",
+    listen: UNPRIV_LISTEN,
     note: "nginx-unprivileged 1.18: built with SIGTERM and later with SIGQUIT (015ce72), so the digest decides",
   },
   {
     repository: /^(?:nginxinc|nginx)\/nginx-unprivileged$/,
     tag: ALPINE_TAG,
     role: "nginx",
+    listen: UNPRIV_LISTEN,
     stopSignal: { value: "SIGQUIT", source: UNPRIV_ALPINE },
     shell: { value: "busybox", source: `${UNPRIV_ALPINE} (ARG IMAGE=alpine:3.21)` },
     defaultArgv: { value: ["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"], source: UNPRIV_ALPINE },
@@ -444,6 +476,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
   {
     repository: /^(?:nginxinc|nginx)\/nginx-unprivileged$/,
     role: "nginx",
+    listen: UNPRIV_LISTEN,
     stopSignal: { value: "SIGQUIT", source: UNPRIV_DEBIAN },
     shell: { value: "dash", source: `${UNPRIV_DEBIAN} (ARG IMAGE=debian:bookworm-slim)` },
     defaultArgv: { value: ["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"], source: UNPRIV_DEBIAN },
