@@ -1,8 +1,7 @@
 import { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
 import { blockingProblems, failsAt } from "../check.js";
-import { collectEdits } from "../fix/engine.js";
-import { renderedInputPatches } from "../fix/patch.js";
+import { renderedOverlay } from "../fix/overlay.js";
 import { fixSources } from "../fix/run.js";
 import { checkPaths } from "../index.js";
 import { writeFileAtomic } from "../write.js";
@@ -22,25 +21,37 @@ export function fixCommand(): Command {
       ["."],
     )
     .option("--diff", "print a unified diff and change nothing")
-    .option("--dry-run", "list what would change and change nothing");
+    .option("--dry-run", "list what would change and change nothing")
+    .option("--check", "change nothing; exit 1 when a fix is pending (for CI, like prettier --check)")
+    .option(
+      "--out-dir <dir>",
+      "with - (rendered input): write a kustomize overlay there (kustomization.yaml, the input as its base, patches, new objects)",
+    );
   addModelOptions(command).action(async (paths: string[], opts) => {
+    const modes = ["diff", "dryRun", "check"].filter((m) => opts[m]);
+    if (modes.length > 1) {
+      process.stderr.write("fpm-graceful: --diff, --dry-run and --check are alternatives: give one\n");
+      process.exitCode = EXIT.usage;
+      return;
+    }
     const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
     const out = (line: string) => process.stdout.write(`${line}\n`);
     const err = (line: string) => process.stderr.write(`${line}\n`);
     for (const p of result.problems)
       err(`problem ${p.file}:${p.line}:${p.column} ${p.message} (left untouched)`);
-    const problemFiles = new Set(result.problems.map((p) => p.file));
+    const problemFiles = new Set(blockingProblems(result.problems).map((p) => p.file));
     const fixable = result.findings.filter((f) => f.autofix && !problemFiles.has(f.file));
-    const stdinEdits = collectEdits(fixable).filter((e) => e.file === "<stdin>");
+    // Rendered input is fixed in memory like a file, every pass included; it is printed as an overlay.
     const run = fixSources(
-      files.filter((f) => f.path !== "<stdin>" && !problemFiles.has(f.path)),
+      files.filter((f) => !problemFiles.has(f.path)),
       checkOptions,
     );
     const { failures, after } = run;
-    const writable = run.changes;
+    const writable = run.changes.filter((c) => c.file !== "<stdin>");
+    const stdinChange = run.changes.find((c) => c.file === "<stdin>");
     const manual = after.findings.filter((f) => !f.autofix && f.severity !== "info");
 
-    if (opts.dryRun) {
+    if (opts.dryRun || opts.check) {
       for (const f of fixable) out(`${f.file}:${f.line}:${f.column} ${f.rule}: ${f.autofix?.description}`);
     } else if (opts.diff) {
       for (const c of writable)
@@ -58,26 +69,50 @@ export function fixCommand(): Command {
     } else {
       for (const c of writable) await writeFileAtomic(c.file, c.after);
     }
-    if (stdinEdits.length > 0) {
-      process.stdout.write(
-        renderedInputPatches(
-          files.filter((f) => f.path === "<stdin>"),
-          stdinEdits,
-        ),
+    if (stdinChange && !opts.check && !opts.dryRun) {
+      const sources = new Map(
+        result.workloads.filter((w) => w.file === "<stdin>").map((w) => [w.id, w.helmSource]),
       );
+      const overlay = renderedOverlay(stdinChange.before, stdinChange.after, (o) =>
+        sources.get(`${o.kind}/${o.metadata?.namespace ?? "default"}/${o.metadata?.name}`),
+      );
+      if (opts.outDir) {
+        const { mkdir } = await import("node:fs/promises");
+        const { join } = await import("node:path");
+        await mkdir(opts.outDir, { recursive: true });
+        for (const [name, text] of Object.entries(overlay.files))
+          await writeFileAtomic(join(opts.outDir, name), text);
+        err(
+          `wrote a kustomize overlay to ${opts.outDir}: kubectl kustomize ${opts.outDir} builds the fixed manifests`,
+        );
+      } else {
+        out("# Rendered input cannot be edited in place: these are its fixes as a kustomize overlay.");
+        out("# Write them as files with --out-dir DIR (kustomization.yaml, the input as its base, patches,");
+        out(
+          "# new objects), or make the same changes in the chart templates named in each `# Source:` line.",
+        );
+        for (const part of overlay.parts) {
+          out("---");
+          out(`# ${part.name.startsWith("new-") ? "new object" : "patch"}: ${part.name}`);
+          if (part.helmSource) out(`# Source: ${part.helmSource}`);
+          process.stdout.write(part.text);
+        }
+      }
+    } else if (opts.outDir && !stdinChange) {
+      err("fpm-graceful: --out-dir is for rendered input read from - (stdin)");
     }
     for (const f of failures) err(`not fixed: ${f.file}: ${f.message}`);
     for (const f of manual)
       err(`needs a change by hand: ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.fix}`);
-    const verb = opts.dryRun || opts.diff ? "would change" : "changed";
+    const pending = writable.length + (stdinChange ? 1 : 0);
+    const verb = opts.dryRun || opts.diff || opts.check ? "would change" : "changed";
     err(
-      `${verb} ${writable.length} file${writable.length === 1 ? "" : "s"} (${fixable.length} finding${fixable.length === 1 ? "" : "s"} with a fix)${manual.length > 0 ? `; ${manual.length} need a change by hand` : ""}`,
+      `${verb} ${pending} file${pending === 1 ? "" : "s"} (${fixable.length} finding${fixable.length === 1 ? "" : "s"} with a fix)${manual.length > 0 ? `; ${manual.length} need a change by hand` : ""}`,
     );
-    const remaining = after.findings;
     process.exitCode =
       blockingProblems(result.problems).length > 0 || failures.length > 0
         ? EXIT.usage
-        : failsAt(remaining, "error")
+        : (opts.check && pending > 0) || failsAt(after.findings, "error")
           ? EXIT.findings
           : EXIT.ok;
   });

@@ -336,8 +336,19 @@ export function rollingUpdateFix(workload: Workload): Fix | undefined {
   };
 }
 
+/**
+ * Labels a chart or a controller changes on every upgrade: a PodDisruptionBudget selecting them would
+ * match nothing after the next release.
+ */
+const VOLATILE_LABELS =
+  /^(helm\.sh\/chart|chart|heritage|app\.kubernetes\.io\/version|app\.kubernetes\.io\/managed-by|pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|version)$/;
+
+/** A PodDisruptionBudget selecting what the workload's controller selects (`spec.selector`), never a release label. */
 export function disruptionBudgetFix(workload: Workload): Fix | undefined {
-  if (Object.keys(workload.podLabels).length === 0) return undefined;
+  const selector =
+    workload.selector ??
+    Object.fromEntries(Object.entries(workload.podLabels).filter(([key]) => !VOLATILE_LABELS.test(key)));
+  if (Object.keys(selector).length === 0) return undefined;
   return {
     description: `PodDisruptionBudget ${workload.name} with maxUnavailable 1`,
     edits: [
@@ -348,7 +359,7 @@ export function disruptionBudgetFix(workload: Workload): Fix | undefined {
           apiVersion: "policy/v1",
           kind: "PodDisruptionBudget",
           metadata: { name: workload.name, namespace: workload.namespace },
-          spec: { maxUnavailable: 1, selector: { matchLabels: workload.podLabels } },
+          spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
         },
       },
     ],

@@ -1,4 +1,4 @@
-import { type CheckOptions, type CheckResult, checkSources } from "../check.js";
+import { blockingProblems, type CheckOptions, type CheckResult, checkSources } from "../check.js";
 import { decodeSource, type SourceFile } from "../sources/files.js";
 import { applyEdits, collectEdits, type FileChange } from "./engine.js";
 
@@ -29,7 +29,8 @@ export function fixSources(files: SourceFile[], options: CheckOptions): FixRun {
   let current = files;
   let after = checkSources(current, options);
   const failures: FixRun["failures"] = [];
-  const failed = new Set<string>(after.problems.map((p) => p.file));
+  // A file that could not be read is left alone; a warning-level problem (an ambiguous link) does not stop it.
+  const failed = new Set<string>(blockingProblems(after.problems).map((p) => p.file));
   let fixed = 0;
   let passes = 0;
   for (; passes < MAX_FIX_PASSES; passes++) {
@@ -48,7 +49,7 @@ export function fixSources(files: SourceFile[], options: CheckOptions): FixRun {
       return decoded && !("code" in decoded) ? decoded : file;
     });
     const checked = checkSources(next, options);
-    const broken = new Set(checked.problems.map((p) => p.file));
+    const broken = new Set(blockingProblems(checked.problems).map((p) => p.file));
     if (broken.size > 0) {
       for (const file of broken) {
         failures.push({ file, message: "the fixed file would not read back: left unchanged" });

@@ -95,6 +95,7 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
   }
   const configMaps = new Map<string, { key: string; view: YamlView; documentIndex: number }[]>();
   const budgets: { namespace: string; name: string; selector: Record<string, string> }[] = [];
+  const claims = new Map<string, string[]>();
   const workloads: Workload[] = [];
   const leftAlone: LeftAlone[] = [];
   for (const object of objects) {
@@ -106,6 +107,8 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
           ?.entries()
           .map(([key, view]) => ({ key, view, documentIndex: object.documentIndex })) ?? [];
       configMaps.set(`${namespace}/${object.name}`, data);
+    } else if (object.kind === "PersistentVolumeClaim") {
+      claims.set(`${namespace}/${object.name}`, object.view.at("spec", "accessModes")?.strings() ?? []);
     } else if (object.kind === "PodDisruptionBudget") {
       budgets.push({
         namespace,
@@ -141,6 +144,8 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
     problems,
   );
   for (const workload of workloads) {
+    for (const claim of workload.persistentClaims)
+      claim.accessModes = claims.get(`${workload.namespace}/${claim.name}`);
     workload.disruptionBudgets = (budgetsByNamespace.get(workload.namespace) ?? [])
       .filter((b) => Object.entries(b.selector).every(([k, v]) => workload.podLabels[k] === v))
       .map((b) => `PodDisruptionBudget/${b.namespace}/${b.name}`);

@@ -249,6 +249,13 @@ export interface Workload {
   podSpecPath: (string | number)[];
   annotations: Record<string, string>;
   podLabels: Record<string, string>;
+  /** `spec.selector.matchLabels`: what the controller (and so a PodDisruptionBudget) selects its pods by. */
+  selector: Record<string, string> | undefined;
+  /**
+   * PersistentVolumeClaims the pod mounts, with their access modes when the claim is among the inputs
+   * (a ReadWriteOnce volume cannot be attached by a surging pod while the old one runs).
+   */
+  persistentClaims: { name: string; accessModes: string[] | undefined }[];
   replicas: Located<number> | undefined;
   strategy: RolloutStrategy | undefined;
   gracePeriodSeconds: Located<number> | undefined;

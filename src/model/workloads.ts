@@ -72,6 +72,11 @@ export function readWorkload(
       ...templateMeta?.get("annotations")?.stringMap(),
     },
     podLabels: templateMeta?.get("labels")?.stringMap() ?? {},
+    selector: view.at("spec", "selector", "matchLabels")?.stringMap(),
+    persistentClaims: (podSpec.get("volumes")?.items() ?? [])
+      .map((v) => v.at("persistentVolumeClaim", "claimName")?.string())
+      .filter((name): name is string => name !== undefined)
+      .map((name) => ({ name, accessModes: undefined })),
     replicas: integerField(view.at("spec", "replicas")),
     strategy: readStrategy(object.kind, view),
     gracePeriodSeconds: integerField(podSpec.get("terminationGracePeriodSeconds")),
@@ -316,6 +321,8 @@ export function imageWorkload(
     podSpecPath: [],
     annotations: {},
     podLabels: {},
+    selector: undefined,
+    persistentClaims: [],
     replicas: undefined,
     strategy: undefined,
     gracePeriodSeconds: undefined,

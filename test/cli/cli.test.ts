@@ -165,7 +165,8 @@ test("cli: fix - prints a kustomize patch per workload of a rendered List, with 
     })),
   });
   const run = runCli(["fix", "-"], { input: `# Source: shop/templates/deployment.yaml\n${list}\n` });
-  const docs = run.stdout.split(/^---$/m).slice(1);
+  // Patches for the two Deployments; the new objects (ConfigMaps, PodDisruptionBudgets) follow as resources.
+  const docs = run.stdout.split(/^---$/m).filter((d) => /^# patch:/m.test(d));
   assert.equal(docs.length, 2, run.stdout);
   for (const [i, name] of ["a", "b"].entries()) {
     assert.match(docs[i] ?? "", new RegExp(`name: ${name}\\n`));

@@ -88,3 +88,31 @@ test("hooks: a command of the user's and a kill of the server together are left 
   );
   assert.deepEqual(preStop.exec.command, ["sh", "-c", "php /app/bin/leave.php && kill -QUIT 1"]);
 });
+
+test("a new PodDisruptionBudget selects by the workload's own selector, not its chart's release labels", () => {
+  const files = {
+    "app.yaml": [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata: {name: app}",
+      "spec:",
+      "  replicas: 2",
+      "  selector: {matchLabels: {app.kubernetes.io/name: shop, app.kubernetes.io/instance: prod}}",
+      "  template:",
+      "    metadata:",
+      "      labels: {app.kubernetes.io/name: shop, app.kubernetes.io/instance: prod, helm.sh/chart: shop-1.2.3, app.kubernetes.io/version: 1.2.3}",
+      "    spec:",
+      "      containers:",
+      "        - {name: php-fpm, image: php:8.2-fpm, readinessProbe: {tcpSocket: {port: 9000}}}",
+      "",
+    ].join("\n"),
+  };
+  const run = fixSources(sourceFiles(files), { assumptions: DEFAULT_ASSUMPTIONS });
+  const text = run.changes.find((c) => c.file === "app.yaml")?.after ?? "";
+  const documents = text.split(/^---$/m).map((d) => parse(d));
+  const pdb = documents.find((d) => d?.kind === "PodDisruptionBudget");
+  assert.deepEqual(pdb?.spec.selector.matchLabels, {
+    "app.kubernetes.io/name": "shop",
+    "app.kubernetes.io/instance": "prod",
+  });
+});

@@ -112,5 +112,67 @@ ruleTester("rollout-no-capacity", {
       },
       findings: [{ line: 4, column: 9, severity: "warning", message: "no PodDisruptionBudget" }],
     },
+    {
+      name: "Recreate with a ReadWriteOnce claim: the finding stands, but no surge is written (it would hang)",
+      files: {
+        "app.yaml": withClaim("strategy: {type: Recreate}"),
+        "pvc.yaml": claim("ReadWriteOnce"),
+        "pdb.yaml": budget("app"),
+      },
+      findings: [
+        {
+          line: 5,
+          column: 3,
+          severity: "error",
+          message: "PersistentVolumeClaim data (ReadWriteOnce)",
+          fix: "accept the downtime",
+        },
+      ],
+    },
+    {
+      name: "Recreate with a claim not among the inputs: its access mode is unknown, so no surge either",
+      files: { "app.yaml": withClaim("strategy: {type: Recreate}"), "pdb.yaml": budget("app") },
+      findings: [{ line: 5, column: 3, severity: "error", message: "(access mode not among the inputs)" }],
+    },
+    {
+      name: "Recreate with a ReadWriteMany claim: RollingUpdate is safe and written",
+      files: {
+        "app.yaml": withClaim("strategy: {type: Recreate}"),
+        "pvc.yaml": claim("ReadWriteMany"),
+        "pdb.yaml": budget("app"),
+      },
+      findings: [
+        {
+          line: 5,
+          column: 3,
+          severity: "error",
+          message: "strategy Recreate stops every pod",
+          fix: "RollingUpdate",
+        },
+      ],
+    },
   ],
 });
+
+/** A Deployment of 1 replica whose pod mounts the PersistentVolumeClaim `data`. */
+function withClaim(strategy: string): string {
+  return dedent`
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: app}
+    spec:
+      ${strategy}
+      template:
+        metadata: {labels: {app: app}}
+        spec:
+          containers:
+            - name: php-fpm
+              image: php:8.2-fpm
+              volumeMounts: [{name: data, mountPath: /var/www/html/data}]
+          volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
+  `;
+}
+
+function claim(mode: string): string {
+  return `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [${mode}]\n  resources: {requests: {storage: 1Gi}}\n`;
+}
