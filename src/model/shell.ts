@@ -36,6 +36,8 @@ export function execScript(command: string[]): { script: string; shell: ImageShe
  *   // { delaySeconds: 10, durationSeconds: 10, kills: [{ atSeconds: 10, signal: "SIGQUIT", rejectedBy: ["dash"], … }] }
  */
 export function analyseExecHook(script: string): ExecHookAnalysis {
+  const drain = drainHookAnalysis(script);
+  if (drain) return drain;
   let t = 0;
   let delaySeconds: number | undefined;
   let opaque = false;
@@ -76,7 +78,48 @@ export function analyseExecHook(script: string): ExecHookAnalysis {
     if (delaySeconds === undefined) delaySeconds = t;
     opaque = true;
   }
-  return { delaySeconds: delaySeconds ?? t, durationSeconds: opaque ? undefined : t, kills, opaque };
+  // `kill -QUIT 1; while kill -0 1; do sleep 0.2; done`: the hook lasts until PID 1 has exited.
+  const waitsForExit = kills.length > 0 && /\bwhile\s+kill\s+-0\s+1\b/.test(script);
+  return {
+    delaySeconds: delaySeconds ?? t,
+    durationSeconds: opaque ? undefined : t,
+    kills,
+    opaque: opaque && !waitsForExit,
+    ...(waitsForExit ? { waitsForExit } : {}),
+  };
+}
+
+/**
+ * The drain hook `fix` writes (src/drain/hook.ts), read from its first line: it waits the propagation
+ * budget, then until php-fpm has no request in flight (at most the longest request), sends SIGQUIT to
+ * PID 1 and waits for it to exit.
+ */
+function drainHookAnalysis(script: string): ExecHookAnalysis | undefined {
+  const m = script.match(
+    /^# fpm-graceful drain hook: wait (\d+(?:\.\d+)?)s, wait until .* is idle \(at most (\d+(?:\.\d+)?)s\), SIGQUIT to PID 1, wait for it to exit \(at most (\d+(?:\.\d+)?)s\)/,
+  );
+  if (!m) return undefined;
+  const delay = Number(m[1]);
+  const idle = Number(m[2]);
+  const exit = Number(m[3]);
+  const at = script.indexOf("kill -QUIT 1");
+  return {
+    delaySeconds: delay,
+    durationSeconds: delay + idle + exit,
+    kills: [
+      {
+        atSeconds: delay,
+        signal: "SIGQUIT",
+        spelling: "-QUIT",
+        target: "1",
+        rejectedBy: [],
+        offset: Math.max(0, at),
+        whenIdle: { idleBoundSeconds: idle },
+      },
+    ],
+    opaque: false,
+    waitsForExit: true,
+  };
 }
 
 /**

@@ -71,10 +71,21 @@ export interface ExecHookAnalysis {
   kills: ExecKill[];
   /** The script could not be fully read (loops, variables, scripts in files): durations are lower bounds. */
   opaque: boolean;
+  /**
+   * The hook waits, after its kill, until PID 1 has exited (`while kill -0 1; do sleep …; done`, the drain
+   * hook): it lasts until the server exits (bounded by the grace period), so the kubelet's stop signal
+   * that follows it finds nothing to stop.
+   */
+  waitsForExit?: boolean;
 }
 
 export interface ExecKill {
   atSeconds: number;
+  /**
+   * Sent only once the server has no request in flight (the drain hook waits for that, for at most
+   * `idleBoundSeconds`): php-fpm's SIGQUIT then kills nothing, whatever its process_control_timeout.
+   */
+  whenIdle?: { idleBoundSeconds: number };
   signal: Signal | undefined;
   /** The exact spelling used, e.g. `-SIGQUIT`, `-QUIT`, `-s QUIT`, `-3`. */
   spelling: string;

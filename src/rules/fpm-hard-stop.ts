@@ -1,4 +1,4 @@
-import { preStopSleepFix, stopSignalFix } from "../fix/plans.js";
+import { drainFixIfNeeded, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
 import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -30,7 +30,7 @@ export const rule: Rule = {
         fix:
           signal?.from === "preStop"
             ? preStopSleepFix(context.workload, container, context.targets)
-            : stopSignalFix(container),
+            : (stopSignalFix(container) ?? drainFixIfNeeded(context.workload, container, context.targets)),
         loc:
           signal?.from === "preStop" ? (container.preStop?.loc ?? container.loc) : stopSignalLoc(container),
         data: { signal: signal?.signal ?? "SIGTERM", at: fmt(window.from), because: signal?.note ?? "" },

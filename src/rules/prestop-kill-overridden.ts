@@ -1,4 +1,4 @@
-import { combine, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
+import { combine, drainFixIfNeeded, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
 import { fmt, preStopLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -29,7 +29,9 @@ export const rule: Rule = {
         messageId: "default",
         container,
         restsOn: [override?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
-        fix: combine(preStopSleepFix(context.workload, container, context.targets), stopSignalFix(container)),
+        fix:
+          combine(preStopSleepFix(context.workload, container, context.targets), stopSignalFix(container)) ??
+          drainFixIfNeeded(context.workload, container, context.targets),
         // Point at the kill that sends the SIGQUIT the stop signal then overrides.
         loc:
           (container.preStop?.kind === "exec"

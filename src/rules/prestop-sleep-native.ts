@@ -30,7 +30,13 @@ export const rule: Rule = {
       context.report({
         messageId: execScript(hook.command).shell === "none" ? "binary" : "shell",
         container,
-        fix: preStopSleepFix(context.workload, container, context.targets, hook.analysis.durationSeconds),
+        fix: preStopSleepFix(
+          context.workload,
+          container,
+          context.targets,
+          hook.analysis.durationSeconds,
+          false,
+        ),
         loc: hook.loc,
         data: { seconds: hook.analysis.durationSeconds, version: context.assumptions.kubeVersion },
       });

@@ -1,7 +1,8 @@
-import { processControlTimeoutFix } from "../fix/plans.js";
+import { drainFixIfNeeded, processControlTimeoutFix } from "../fix/plans.js";
 import { type Derived, processControlTimeout } from "../model/effective.js";
 import { imageKnowledge } from "../model/identity/images.js";
 import type { Container } from "../model/types.js";
+import { drainsWhenIdle } from "./shared/helpers.js";
 import type { Rule, Unknown } from "./types.js";
 
 /** An image the tool does not know, with no Dockerfile among the inputs, may ship its own `[global]`. */
@@ -45,7 +46,7 @@ export const rule: Rule = {
   check(context) {
     for (const container of context.workload.containers.filter((c) => c.role === "fpm")) {
       const pct = processControlTimeout(container);
-      if (pct.value > 0) continue;
+      if (pct.value > 0 || drainsWhenIdle(container)) continue;
       // When a copy sits where php-fpm does not read it, `process-control-timeout-ignored` explains why;
       // an explicit `process_control_timeout = 0` in [global] is read, and is as bad as none.
       if (pct.loc === undefined && container.settings.some((s) => s.key === "process_control_timeout"))
@@ -60,7 +61,10 @@ export const rule: Rule = {
         ...(unseen ? { severity: "warning" as const } : {}),
         restsOn: [pct.loc === undefined ? unseenImageConfig(container) : undefined, pctUnknown(pct)],
         container,
-        fix: unseen ? undefined : processControlTimeoutFix(context.workload, container, context.targets),
+        fix: unseen
+          ? undefined
+          : (processControlTimeoutFix(context.workload, container, context.targets) ??
+            drainFixIfNeeded(context.workload, container, context.targets)),
         loc: pct.loc ?? global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
         data: {
           because: pct.because,

@@ -1,5 +1,6 @@
 import { stopSignal } from "../model/effective.js";
 import { supports } from "../model/features.js";
+import { drainsWhenIdle } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** `lifecycle.stopSignal` (KEP-4960) sets the stop signal in the manifest: alpha in 1.33, behind a feature gate. */
@@ -24,7 +25,7 @@ export const rule: Rule = {
       (c) => c.role === "fpm" || c.role === "nginx",
     )) {
       const signal = stopSignal(container, context.assumptions.kubeVersion);
-      if (signal.value === "SIGQUIT") continue;
+      if (signal.value === "SIGQUIT" || drainsWhenIdle(container)) continue;
       context.report({
         messageId: "default",
         container,

@@ -91,6 +91,25 @@ export function reactionOf(
       });
       continue;
     }
+    if (s.whenIdle && role === "fpm") {
+      // Sent once nothing is in flight: nothing to kill, and nothing new arrives (the hook waited out the
+      // propagation first). php-fpm exits at once; at the latest when the idle wait's bound ran out.
+      finishing = true;
+      reaction.closesAt = s.at;
+      reaction.afterClose = "backlog";
+      reaction.drain = { from: s.at, until: s.at + Math.min(R, s.whenIdle.idleBoundSeconds) };
+      reaction.exitAt = reaction.drain.until;
+      if (R > s.whenIdle.idleBoundSeconds && pct < R) {
+        reaction.kills.push({
+          at: s.at + s.whenIdle.idleBoundSeconds,
+          kind: "in-flight-killed",
+          cause: "fpm-drain-timeout",
+          runningLongerThan: s.whenIdle.idleBoundSeconds,
+          explanation: `the drain hook stops waiting at ${fmt(s.at + s.whenIdle.idleBoundSeconds)}: requests longer than ${fmt(s.whenIdle.idleBoundSeconds)} are still running when it sends SIGQUIT (502)`,
+        });
+      }
+      continue;
+    }
     if (pct <= 0) {
       reaction.kills.push({
         at: s.at,

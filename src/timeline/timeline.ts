@@ -78,6 +78,8 @@ function containerTimeline(
   const hook = container.preStop;
   let endsAt = 0;
   let failure: string | undefined;
+  /** Set when the hook waited for the server to exit: the stop signal then reaches an exited container. */
+  let exitedInHook = false;
   if (hook?.kind === "sleep") endsAt = hook.seconds;
   if (hook?.kind === "exec") {
     const declared = execScript(hook.command).shell;
@@ -107,8 +109,19 @@ function containerTimeline(
         delivered: !dropped,
         note: dropped
           ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
-          : `preStop runs kill ${kill.spelling} ${kill.target}`,
+          : kill.whenIdle
+            ? `preStop's drain hook sends SIGQUIT once no request is in flight (within ${fmt(kill.whenIdle.idleBoundSeconds)})`
+            : `preStop runs kill ${kill.spelling} ${kill.target}`,
+        ...(kill.whenIdle ? { whenIdle: kill.whenIdle } : {}),
       });
+    }
+    // A hook that waits for PID 1 to exit after its kill lasts until the server exits (exec hooks have no
+    // timeout of their own: kubelet `lifecycle/handlers.go`), then the stop signal finds nothing to stop.
+    if (hook.analysis.waitsForExit && !failure && signals.some((s) => s.delivered)) {
+      const pctNow = container.role === "fpm" ? processControlTimeout(container).value : 0;
+      const alone = reactionOf(container.role, [...signals], pctNow, R, upstreamExitAt);
+      endsAt = Number.isFinite(alone.exitAt) ? alone.exitAt : grace;
+      exitedInHook = Number.isFinite(alone.exitAt) && alone.exitAt <= grace;
     }
   }
   if (hook?.kind === "httpGet") notes.add(`${container.name}: preStop httpGet read as returning at once`);
@@ -134,12 +147,14 @@ function containerTimeline(
     at: stopAt,
     signal: signal.value,
     from: "stop-signal",
-    delivered: !wrapper && !unparsable,
-    note: unparsable
-      ? `the runtime cannot parse stop signal "${signal.value}" (FailedKillPod): nothing is sent`
-      : wrapper
-        ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
-        : signal.because,
+    delivered: !wrapper && !unparsable && !exitedInHook,
+    note: exitedInHook
+      ? "the server has already exited under its preStop hook: nothing to signal"
+      : unparsable
+        ? `the runtime cannot parse stop signal "${signal.value}" (FailedKillPod): nothing is sent`
+        : wrapper
+          ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
+          : signal.because,
   });
   signals.push({
     at: sigkillAt,

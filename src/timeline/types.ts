@@ -42,6 +42,8 @@ export interface SignalDelivery {
   /** False when it never reaches the server: a `kill` spelling the shell rejects, or a wrapper shell as PID 1. */
   delivered: boolean;
   note: string;
+  /** A SIGQUIT sent once php-fpm has no request in flight (the drain hook), at the latest `idleBoundSeconds` later. */
+  whenIdle?: { idleBoundSeconds: number };
 }
 
 export interface ContainerTimeline {

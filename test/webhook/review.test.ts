@@ -299,3 +299,40 @@ test("mutate: an opted-in queue worker on the php-fpm image gets no patch: ident
   delete spec.containers[0]?.command;
   assert.ok(answered(review(worker, "mutate", REVIEW_CONFIG)).response.patch);
 });
+
+test("mutate: an opted-in custom image with the copied recipe gets the drain hook; patched, it has no error", async () => {
+  // A custom image the tool does not know (stop signal unknown), no ConfigMap: nothing but the pod can change.
+  const seed = (await readFixture("seed-deployment.review.json")) as Review;
+  const custom = structuredClone(seed);
+  const spec = (custom.request.object as { spec: { template: { spec: Record<string, unknown> } } }).spec
+    .template.spec;
+  spec.containers = [
+    {
+      name: "php",
+      image: "registry.example.com/shop/php:1.4",
+      command: ["php-fpm", "-F"],
+      ports: [{ containerPort: 9000 }],
+      readinessProbe: { tcpSocket: { port: 9000 } },
+      lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", "sleep 10 && kill -SIGQUIT 1"] } } },
+    },
+  ];
+  delete spec.volumes;
+  const response = answered(review(custom, "mutate", REVIEW_CONFIG)).response;
+  const patch = decodePatch(response as never);
+  assert.ok(patch && patch.length > 0, "a patch");
+  const patched = applyPatch(custom.request.object, patch);
+  const php = (
+    patched as {
+      spec: {
+        template: { spec: { containers: { lifecycle: { preStop: { exec: { command: string[] } } } }[] } };
+      };
+    }
+  ).spec.template.spec.containers[0];
+  assert.match(php?.lifecycle.preStop.exec.command[2] ?? "", /^# fpm-graceful drain hook: wait 10s, wait until port 9000 is idle/);
+  const errors = errorsOf([{ path: "patched.yaml", text: JSON.stringify(patched) }]);
+  assert.deepEqual(errors, []);
+  const validate = answered(
+    review({ ...custom, request: { ...custom.request, object: patched } }, "validate", REVIEW_CONFIG),
+  );
+  assert.equal(validate.response.allowed, true);
+});

@@ -30,6 +30,20 @@ export function servesTraffic(workload: Workload): boolean {
   return workload.kind !== "Job" && workload.kind !== "CronJob";
 }
 
+/**
+ * Whether the container's preStop is a drain hook (or one like it): it sends SIGQUIT only once php-fpm has
+ * no request in flight and waits for it to exit, so neither process_control_timeout nor the stop signal
+ * decides anything (src/drain/hook.ts).
+ */
+export function drainsWhenIdle(container: Container): boolean {
+  const hook = container.preStop;
+  return (
+    hook?.kind === "exec" &&
+    hook.analysis.waitsForExit === true &&
+    hook.analysis.kills.some((k) => k.whenIdle)
+  );
+}
+
 /** The container's stop signal when it is unknown (an image the table does not know, no Dockerfile linked). */
 export function unknownStopSignal(container: Container): Unknown | undefined {
   const signal = container.imageFacts.stopSignal;
