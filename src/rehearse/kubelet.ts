@@ -82,7 +82,11 @@ async function runPreStop(
         result = { code: await httpGet(pod.ip, hook.port, hook.path, graceSeconds * 1000) };
         return;
       case "exec": {
-        const r = await execInNamespace(container.process, withShell(hook.command, ctx.shell), ctx.registry);
+        // Hooks get the pod's address as POD_IP, as a manifest's `fieldRef: status.podIP` would give them.
+        const r = await execInNamespace(container.process, withShell(hook.command, ctx.shell), ctx.registry, {
+          PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          POD_IP: pod.ip,
+        });
         result = { code: r.code, stderr: r.stderr.trim() };
       }
     }

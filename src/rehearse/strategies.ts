@@ -5,12 +5,14 @@
  * - `recommended`: what FACTS.md's "correct setup" prescribes for this scenario.
  */
 import { GRACE_MARGIN_SECONDS, recommend } from "../advice/values.js";
+import { drainHookCommand, drainHookMaxSeconds } from "../drain/hook.js";
 import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
+import { FPM_PORT } from "./configs.js";
 import type { MixEntry } from "./load.js";
 import type { ContainerPlan, PodPlan, RehearsalPlan, StopSignal, Topology } from "./plan.js";
 
-export type StrategyName = "naive" | "seed" | "recommended";
-export const STRATEGY_NAMES: readonly StrategyName[] = ["naive", "seed", "recommended"];
+export type StrategyName = "naive" | "seed" | "recommended" | "drain";
+export const STRATEGY_NAMES: readonly StrategyName[] = ["naive", "seed", "recommended", "drain"];
 
 export interface StrategyScenario {
   topology: Topology;
@@ -35,7 +37,54 @@ export function strategyPlan(name: StrategyName, scenario: StrategyScenario): Re
       return seedPlan(scenario);
     case "recommended":
       return recommendedPlan(scenario);
+    case "drain":
+      return drainPlan(scenario);
   }
+}
+
+/**
+ * When the image cannot be changed: php-fpm stops with SIGTERM (no STOPSIGNAL) and process_control_timeout
+ * is 0, and its preStop is the drain hook `fix` writes (src/drain/hook.ts), with the same recommended
+ * values. The rehearsal's pods share the host's network namespace, so the hook filters connections by the
+ * pod's address, which the kubelet emulation hands every hook as POD_IP (the downward API's status.podIP).
+ */
+function drainPlan(scenario: StrategyScenario): RehearsalPlan {
+  const longest = Math.ceil(longestRequestSeconds(scenario.mix));
+  const advice = recommend({
+    propagationSeconds: scenario.propagationSeconds + scenario.jitterSeconds,
+    longestRequestSeconds: longest,
+    kubeVersion: DEFAULT_ASSUMPTIONS.kubeVersion,
+    fpmIsSidecar: false,
+  });
+  const params = {
+    propagationSeconds: advice.preStopSeconds,
+    longestRequestSeconds: advice.processControlTimeoutSeconds,
+    listen: { kind: "tcp" as const, port: FPM_PORT },
+    podIpEnv: "POD_IP",
+  };
+  const grace = Math.max(
+    advice.gracePeriodSeconds,
+    Math.ceil(drainHookMaxSeconds(params)) + GRACE_MARGIN_SECONDS,
+  );
+  const php = fpm(scenario, {
+    stopSignal: "SIGTERM",
+    stopSignalSource: "default",
+    preStop: { kind: "exec", command: drainHookCommand(params) },
+  });
+  const containers =
+    scenario.topology === "sidecar"
+      ? [nginx({ preStop: { kind: "sleep", seconds: advice.preStopSeconds } }), php]
+      : [php];
+  return build(
+    scenario,
+    "drain",
+    `SIGTERM image, process_control_timeout 0, preStop drain hook (waits ${advice.preStopSeconds}s, then until idle, at most ${advice.processControlTimeoutSeconds}s, then SIGQUIT), grace ${grace}s`,
+    { gracePeriodSeconds: grace, containers },
+    [
+      `The drain hook waits ${advice.preStopSeconds}s for the endpoint removal, then until php-fpm has no connection in progress, and only then sends SIGQUIT: with process_control_timeout 0 nothing is in flight to kill.`,
+      "It waits for php-fpm to exit, so the kubelet's SIGTERM after the hook finds nothing to stop.",
+    ],
+  );
 }
 
 /** Workers per pod: the load's concurrency share, doubled for the rollout, within 8..64. */
