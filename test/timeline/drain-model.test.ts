@@ -59,7 +59,9 @@ test("model: with the drain hook, the same image loses nothing; the kubelet's SI
   assert.match(stop?.note ?? "", /already exited under its preStop hook/);
   assert.deepEqual(
     // rollout-no-capacity (no PodDisruptionBudget here) is about evictions, not about this shutdown.
-    result.findings.filter((f) => f.severity !== "info" && f.rule !== "rollout-no-capacity").map((f) => f.rule),
+    result.findings
+      .filter((f) => f.severity !== "info" && f.rule !== "rollout-no-capacity")
+      .map((f) => f.rule),
     [],
     "no rule calls the drain hook an error (prestop-kill-overridden, process-control-timeout-missing)",
   );

@@ -328,7 +328,10 @@ test("mutate: an opted-in custom image with the copied recipe gets the drain hoo
       };
     }
   ).spec.template.spec.containers[0];
-  assert.match(php?.lifecycle.preStop.exec.command[2] ?? "", /^# fpm-graceful drain hook: wait 10s, wait until port 9000 is idle/);
+  assert.match(
+    php?.lifecycle.preStop.exec.command[2] ?? "",
+    /^# fpm-graceful drain hook: wait 10s, wait until port 9000 is idle/,
+  );
   const errors = errorsOf([{ path: "patched.yaml", text: JSON.stringify(patched) }]);
   assert.deepEqual(errors, []);
   const validate = answered(
