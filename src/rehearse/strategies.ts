@@ -48,14 +48,21 @@ export function strategyPlan(name: StrategyName, scenario: StrategyScenario): Re
  * values. The rehearsal's pods share the host's network namespace, so the hook filters connections by the
  * pod's address, which the kubelet emulation hands every hook as POD_IP (the downward API's status.podIP).
  */
-function drainPlan(scenario: StrategyScenario): RehearsalPlan {
-  const longest = Math.ceil(longestRequestSeconds(scenario.mix));
-  const advice = recommend({
+/**
+ * The values `fix`, `init` and the webhook write, from the same formula (advice/values.ts); the
+ * rehearsal's propagation is its budget plus the per-connection jitter it adds.
+ */
+function scenarioAdvice(scenario: StrategyScenario, fpmIsSidecar: boolean) {
+  return recommend({
     propagationSeconds: scenario.propagationSeconds + scenario.jitterSeconds,
-    longestRequestSeconds: longest,
+    longestRequestSeconds: Math.ceil(longestRequestSeconds(scenario.mix)),
     kubeVersion: DEFAULT_ASSUMPTIONS.kubeVersion,
-    fpmIsSidecar: false,
+    fpmIsSidecar,
   });
+}
+
+function drainPlan(scenario: StrategyScenario): RehearsalPlan {
+  const advice = scenarioAdvice(scenario, false);
   const params = {
     propagationSeconds: advice.preStopSeconds,
     longestRequestSeconds: advice.processControlTimeoutSeconds,
@@ -180,14 +187,7 @@ function seedPlan(scenario: StrategyScenario): RehearsalPlan {
 
 function recommendedPlan(scenario: StrategyScenario): RehearsalPlan {
   const longest = Math.ceil(longestRequestSeconds(scenario.mix));
-  // The values `fix`, `init` and the webhook write, from the same formula (advice/values.ts); the
-  // rehearsal's propagation is its budget plus the per-connection jitter it adds.
-  const advice = recommend({
-    propagationSeconds: scenario.propagationSeconds + scenario.jitterSeconds,
-    longestRequestSeconds: longest,
-    kubeVersion: DEFAULT_ASSUMPTIONS.kubeVersion,
-    fpmIsSidecar: scenario.topology === "sidecar",
-  });
+  const advice = scenarioAdvice(scenario, scenario.topology === "sidecar");
   const { preStopSeconds, processControlTimeoutSeconds: pct, gracePeriodSeconds: grace } = advice;
   const margin = GRACE_MARGIN_SECONDS;
   if (scenario.topology === "sidecar") {
