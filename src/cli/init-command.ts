@@ -61,6 +61,10 @@ export function initCommand(): Command {
     .option("--replicas <n>", "pods per Deployment", countOption, DEFAULT_INIT_OPTIONS.replicas)
     .option("-o, --out <dir>", "directory to write into", DEFAULT_OUT)
     .option("--force", "overwrite files that already exist")
+    .option(
+      "--drain-hook",
+      "php-fpm's preStop is the drain hook (docs/DRAIN.md): for an image whose stop signal or php-fpm config cannot be relied on",
+    )
     .action(async (opts) => {
       const options: InitOptions = {
         topology: opts.topology as Topology,
@@ -68,6 +72,7 @@ export function initCommand(): Command {
         maxRequestSeconds: opts.maxRequest ?? DEFAULT_INIT_OPTIONS.maxRequestSeconds,
         kubeVersion: opts.kubeVersion ?? DEFAULT_INIT_OPTIONS.kubeVersion,
         name: opts.name,
+        ...(opts.drainHook ? { drainHook: true } : {}),
         namespace: opts.namespace,
         image: opts.image ?? `registry.example.com/${opts.name}:1.0`,
         replicas: opts.replicas,

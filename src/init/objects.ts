@@ -5,6 +5,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { ILifecycleHandler } from "kubernetes-models/v1/LifecycleHandler";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { FixTargets } from "../advice/values.js";
+import { type DrainHookParams, drainHookCommand } from "../drain/hook.js";
 import type { InitOptions } from "./options.js";
 import {
   FPM_CONFIG_KEY,
@@ -43,6 +44,22 @@ export function preStopWait(targets: FixTargets): ILifecycleHandler {
     : { exec: { command: ["sleep", String(targets.preStopSeconds)] } };
 }
 
+/** The drain hook's parameters from the recommended values, shared by the container and its grace period. */
+export function initDrainParams(targets: FixTargets): DrainHookParams {
+  return {
+    propagationSeconds: targets.preStopSeconds,
+    longestRequestSeconds: targets.processControlTimeoutSeconds,
+    listen: { kind: "tcp", port: FPM_PORT },
+  };
+}
+
+function fpmPreStop(options: InitOptions, targets: FixTargets): ILifecycleHandler {
+  // The skeleton the values are read back from has no values yet: a plain wait stands in for the hook.
+  return options.drainHook && targets.processControlTimeoutSeconds > 0
+    ? { exec: { command: drainHookCommand(initDrainParams(targets)) } }
+    : preStopWait(targets);
+}
+
 export function fpmContainer(options: InitOptions, targets: FixTargets, nativeSidecar: boolean): IContainer {
   return {
     name: "php-fpm",
@@ -52,7 +69,7 @@ export function fpmContainer(options: InitOptions, targets: FixTargets, nativeSi
     // A TCP connect: php-fpm's ping page is served by a worker and queues behind busy ones (FACTS.md).
     readinessProbe: { tcpSocket: { port: FPM_PORT }, periodSeconds: 2 },
     // A native sidecar gets its stop signal only after nginx has exited: it needs no preStop.
-    ...(nativeSidecar ? {} : { lifecycle: { preStop: preStopWait(targets) } }),
+    ...(nativeSidecar ? {} : { lifecycle: { preStop: fpmPreStop(options, targets) } }),
     volumeMounts: [
       { name: "php-fpm-config", mountPath: FPM_CONFIG_PATH, subPath: FPM_CONFIG_KEY, readOnly: true },
     ],

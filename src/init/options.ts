@@ -22,6 +22,11 @@ export interface InitOptions {
   /** The php-fpm image built from the generated Dockerfile. */
   image: string;
   replicas: number;
+  /**
+   * php-fpm's preStop is the drain hook (docs/DRAIN.md) instead of a plain wait: for images whose stop
+   * signal or php-fpm config the deployment cannot rely on. Not with a native sidecar php-fpm.
+   */
+  drainHook?: boolean;
 }
 
 export const DEFAULT_INIT_OPTIONS: InitOptions = {
@@ -66,6 +71,10 @@ export function initOptionProblems(options: InitOptions): string[] {
   if (!(options.maxRequestSeconds >= 1))
     problems.push(
       `--max-request ${options.maxRequestSeconds}s: expected at least 1s (request_terminate_timeout 0 means no limit)`,
+    );
+  if (options.drainHook && usesNativeSidecar(options))
+    problems.push(
+      "--drain-hook: php-fpm is a native sidecar here, stopped only after nginx has exited, and takes no preStop; use --topology separate or a Kubernetes version before 1.29",
     );
   if (!(options.propagationSeconds >= 0))
     problems.push(`--propagation ${options.propagationSeconds}s: expected 0s or more`);

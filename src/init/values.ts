@@ -1,9 +1,10 @@
-import { type FixTargets, fixTargets } from "../advice/values.js";
+import { type FixTargets, fixTargets, GRACE_MARGIN_SECONDS } from "../advice/values.js";
+import { drainHookMaxSeconds } from "../drain/hook.js";
 import { buildModel } from "../model/build.js";
 import type { Assumptions } from "../model/types.js";
 import { computeTimeline } from "../timeline/timeline.js";
 import { asSourceFiles, workloadFiles } from "./files.js";
-import { namesOf } from "./objects.js";
+import { initDrainParams, namesOf } from "./objects.js";
 import { type InitOptions, usesNativeSidecar } from "./options.js";
 
 /** The numbers a generated setup is written with. */
@@ -57,6 +58,17 @@ export function initValues(options: InitOptions): InitValues {
     return fixTargets(workload, computeTimeline(workload, assumptions), assumptions);
   };
   const names = namesOf(options.name);
-  if (options.topology === "sidecar") return { ...skeleton, fpm: targetsOf(names.app) };
-  return { ...skeleton, fpm: targetsOf(names.fpm), nginx: targetsOf(names.nginx) };
+  // The drain hook may run its propagation wait, its idle bound and its exit bound: the grace covers them.
+  const withHook = (t: FixTargets): FixTargets =>
+    options.drainHook
+      ? {
+          ...t,
+          gracePeriodSeconds: Math.max(
+            t.gracePeriodSeconds,
+            Math.ceil(drainHookMaxSeconds(initDrainParams(t))) + GRACE_MARGIN_SECONDS,
+          ),
+        }
+      : t;
+  if (options.topology === "sidecar") return { ...skeleton, fpm: withHook(targetsOf(names.app)) };
+  return { ...skeleton, fpm: withHook(targetsOf(names.fpm)), nginx: targetsOf(names.nginx) };
 }
