@@ -74,7 +74,7 @@ test("seed (busybox, custom image with STOPSIGNAL SIGTERM): the kill works, SIGT
   // exited on the hook's SIGQUIT by then, and the emulation logs the signal as dropped: both are the race.
   assert.ok(
     seed.events.some(
-      (e) => (e.kind === "signal" || e.kind === "signal-dropped") && e.detail.includes("SIGTERM"),
+      (e) => (e.kind === "signal" || e.kind === "signal-dropped") && (e.detail ?? "").includes("SIGTERM"),
     ),
     JSON.stringify(seed.events.filter((e) => e.kind.startsWith("signal"))),
   );
