@@ -338,9 +338,11 @@ async function drainScenario(
   assert.match(hook.stderr, /phase 2\/4: idle at/, hook.stderr);
   assert.match(hook.stderr, /phase 3\/4: kill -QUIT 1\ndrain: phase 4\/4/, hook.stderr);
   assert.doesNotMatch(hook.stderr, /still running|failed/, hook.stderr);
-  // php-fpm (PID 1) exited, then the kernel killed the hook with the rest of the namespace.
+  // php-fpm (PID 1) exited, then the kernel killed the hook with the rest of the namespace. The two exits
+  // reach this process as separate notifications, which a loaded 2-core machine can deliver ~0.1 s apart
+  // in either order; what must not happen is the hook ending well before php-fpm (it stopped waiting).
   assert.ok(
-    exit.atMs <= hook.endMs + 50,
+    exit.atMs <= hook.endMs + 500,
     `php-fpm exited ${seconds(exit.atMs - hook.endMs)} s after the hook`,
   );
   assert.ok(hook.signal === "SIGKILL" || hook.code === 0, `hook ended with ${hook.signal ?? hook.code}`);
