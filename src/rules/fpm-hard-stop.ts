@@ -8,6 +8,7 @@ export const rule: Rule = {
     id: "fpm-hard-stop",
     appliesToImages: true,
     severity: "error",
+    fixable: true,
     description: "php-fpm is stopped with SIGTERM or SIGINT, which kills its workers mid-request.",
     messages: {
       default:

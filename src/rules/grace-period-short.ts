@@ -8,6 +8,7 @@ export const rule: Rule = {
   meta: {
     id: "grace-period-short",
     severity: "error",
+    fixable: true,
     description:
       "terminationGracePeriodSeconds ends before the preStop delay and php-fpm's drain, so SIGKILL cuts requests.",
     messages: {

@@ -8,6 +8,7 @@ export const rule: Rule = {
     id: "nginx-hard-stop",
     appliesToImages: true,
     severity: "error",
+    fixable: true,
     description:
       "nginx is stopped with SIGTERM or SIGINT (fast shutdown), which cuts proxied requests in flight.",
     messages: {

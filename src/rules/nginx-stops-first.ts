@@ -9,6 +9,7 @@ export const rule: Rule = {
   meta: {
     id: "nginx-stops-first",
     severity: "error",
+    fixable: true,
     description:
       "nginx in the pod stops taking connections before php-fpm and before endpoint removal has propagated.",
     messages: {

@@ -8,6 +8,7 @@ export const rule: Rule = {
     id: "pid1-wrapper",
     appliesToImages: true,
     severity: "error",
+    fixable: true,
     description:
       "PID 1 is a shell that does not exec php-fpm or nginx, so stop signals are dropped and the pod is SIGKILLed.",
     messages: {

@@ -7,6 +7,7 @@ export const rule: Rule = {
   meta: {
     id: "prestop-delay-missing",
     severity: "error",
+    fixable: true,
     description:
       "The container has no preStop delay, so it stops serving while endpoints still route new connections to it.",
     messages: {

@@ -7,6 +7,7 @@ export const rule: Rule = {
   meta: {
     id: "prestop-delay-short",
     severity: "warning",
+    fixable: true,
     description:
       "The preStop delay is shorter than endpoint propagation, so new connections still arrive after the container stops.",
     messages: {

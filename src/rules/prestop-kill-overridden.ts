@@ -7,6 +7,7 @@ export const rule: Rule = {
   meta: {
     id: "prestop-kill-overridden",
     severity: "error",
+    fixable: true,
     description:
       "The preStop hook sends php-fpm SIGQUIT, but the kubelet's SIGTERM that follows overrides the graceful finish.",
     messages: {

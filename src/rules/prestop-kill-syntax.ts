@@ -8,6 +8,7 @@ export const rule: Rule = {
   meta: {
     id: "prestop-kill-syntax",
     severity: "error",
+    fixable: true,
     description:
       "The preStop hook's `kill -SIGQUIT` fails in dash (`Illegal option -S`), so php-fpm is never signalled.",
     messages: {

@@ -8,6 +8,7 @@ export const rule: Rule = {
   meta: {
     id: "prestop-sleep-native",
     severity: "info",
+    fixable: true,
     description:
       "An exec preStop that only sleeps can be the native `preStop.sleep`, which needs no shell in the image.",
     messages: {

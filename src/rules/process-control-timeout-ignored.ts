@@ -8,6 +8,7 @@ export const rule: Rule = {
     id: "process-control-timeout-ignored",
     appliesToImages: true,
     severity: "error",
+    fixable: true,
     description:
       "process_control_timeout is written where php-fpm does not read it (php.ini, or a pool section).",
     messages: {

@@ -29,6 +29,7 @@ export const rule: Rule = {
     id: "process-control-timeout-missing",
     appliesToImages: true,
     severity: "error",
+    fixable: true,
     description: "php-fpm's process_control_timeout is 0, so even SIGQUIT terminates its workers at once.",
     messages: {
       default:

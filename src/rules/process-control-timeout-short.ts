@@ -9,6 +9,7 @@ export const rule: Rule = {
     id: "process-control-timeout-short",
     appliesToImages: true,
     severity: "error",
+    fixable: true,
     description:
       "process_control_timeout is shorter than the longest request, so long requests are killed at its end.",
     messages: {

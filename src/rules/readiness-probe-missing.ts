@@ -18,6 +18,7 @@ export const rule: Rule = {
   meta: {
     id: "readiness-probe-missing",
     severity: "warning",
+    fixable: true,
     description:
       "A serving container has no readiness probe, so new pods get traffic before they can answer it.",
     messages: {

@@ -7,6 +7,7 @@ export const rule: Rule = {
   meta: {
     id: "rollout-no-capacity",
     severity: "error",
+    fixable: true,
     description: "The rollout or disruption settings leave no pod serving while pods restart.",
     messages: {
       recreate:

@@ -8,6 +8,8 @@ export const rule: Rule = {
   meta: {
     id: "stop-signal-native",
     severity: "info",
+    // Advice only: whether to move the stop signal into the manifest is the user's call.
+    fixable: false,
     description:
       "Where the image's stop signal is not SIGQUIT, Kubernetes 1.33+ can set it in the pod spec (alpha).",
     messages: {

@@ -24,6 +24,7 @@ export const rule: Rule = {
   meta: {
     id: "stop-signal-syntax",
     severity: "error",
+    fixable: true,
     appliesToImages: true,
     description:
       "The stop signal is spelled without SIG (`QUIT`), which containerd cannot parse: the container is never signalled.",

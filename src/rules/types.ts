@@ -11,6 +11,11 @@ export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, warning: 1, e
 export interface RuleMeta {
   id: string;
   severity: Severity;
+  /**
+   * Whether `fix` can apply this rule's findings: the rule attaches edits (`report({fix})`) where the place
+   * to change is among the inputs. A test holds it to the rule's source.
+   */
+  fixable?: boolean;
   /** One sentence: what fails when this rule fires. */
   description: string;
   /** Message templates by id; `{{name}}` is replaced with the report's data. */
