@@ -2,11 +2,20 @@ import { Command } from "commander";
 import { blockingProblems, type CheckResult, failsAt } from "../check.js";
 import { type CheckPathsOptions, checkPaths } from "../index.js";
 import { DEFAULT_ASSUMPTIONS, type Problem } from "../model/types.js";
-import { FORMATTERS, type Format } from "../report/index.js";
+import { escapeControl, neutralizeWorkflowCommands } from "../report/escape.js";
+import { FORMATS, FORMATTERS, type Format } from "../report/index.js";
 import type { Severity } from "../rules/types.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../sources/files.js";
 import { writeFileAtomic } from "../write.js";
-import { bytesOption, choiceOption, durationOption, keyValueOption, kubeVersionOption } from "./options.js";
+import {
+  bytesOption,
+  choiceOption,
+  cliError,
+  colorWanted,
+  durationOption,
+  keyValueOption,
+  kubeVersionOption,
+} from "./options.js";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
@@ -37,23 +46,27 @@ export function addModelOptions(command: Command): Command {
     );
 }
 
-/**
- * Colour only for text on a terminal: not with `--no-color`, not into a file, not when `NO_COLOR` is set
- * to anything but the empty string (no-color.org).
- */
+/** Colour only for text, as `colorWanted` decides it (`--no-color`, `-o`, `NO_COLOR`, `FORCE_COLOR`, a TTY). */
 export function wantsColor(
   format: Format,
   opts: { color?: boolean; output?: string },
   isTTY: boolean,
   env: NodeJS.ProcessEnv,
 ): boolean {
-  return format === "text" && opts.color !== false && !opts.output && isTTY && !env.NO_COLOR;
+  return format === "text" && colorWanted(opts, isTTY, env);
 }
 
-/** Unreadable inputs, one line each on stderr, where a person sees them whatever the report's format. */
+/**
+ * Unreadable inputs, one line each on stderr, where a person sees them whatever the report's format:
+ * `fpm-graceful: FILE:LINE:COLUMN: message` (a located diagnostic, as compilers print them), names escaped.
+ */
 export function reportProblems(problems: readonly Problem[]): void {
   for (const p of problems)
-    process.stderr.write(`fpm-graceful: ${p.file}:${p.line}:${p.column}: ${p.message}\n`);
+    process.stderr.write(
+      neutralizeWorkflowCommands(
+        `fpm-graceful: ${escapeControl(`${p.file}:${p.line}:${p.column}: ${p.message}`)}\n`,
+      ),
+    );
 }
 
 /** `-` with nobody piping into it would wait silently for a manifest: say so. */
@@ -66,14 +79,14 @@ export function hintStdin(paths: readonly string[]): void {
 export function reportNothingRead(paths: readonly string[], result: CheckResult): void {
   if (result.workloads.length > 0 || result.problems.length > 0) return;
   const alone = result.leftAlone.length;
-  process.stderr.write(
+  const message =
     alone > 0
-      ? `fpm-graceful: nothing to check in ${paths.join(" ")}: ${alone} input${alone === 1 ? "" : "s"} read and left alone (${result.leftAlone[0]?.reason}${alone > 1 ? ", …" : ""})\n`
-      : `fpm-graceful: nothing to check in ${paths.join(" ")}: no Kubernetes workloads, Dockerfiles, php-fpm, php.ini or nginx configs\n`,
-  );
+      ? `fpm-graceful: nothing to check in ${paths.join(" ")}: ${alone} input${alone === 1 ? "" : "s"} read and left alone (${result.leftAlone[0]?.reason}${alone > 1 ? ", …" : ""})`
+      : `fpm-graceful: nothing to check in ${paths.join(" ")}: no Kubernetes workloads, Dockerfiles, php-fpm, php.ini or nginx configs`;
+  process.stderr.write(neutralizeWorkflowCommands(`${escapeControl(message)}\n`));
 }
 
-function describeWriteError(error: unknown): string {
+export function describeWriteError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOENT") return "no such directory";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
@@ -105,8 +118,8 @@ export function checkCommand(): Command {
     )
     .option(
       "-f, --format <format>",
-      "text, json, sarif or github",
-      choiceOption(["text", "json", "sarif", "github"] as const),
+      "text, json, sarif (2.1.0), github (workflow annotations) or junit",
+      choiceOption(FORMATS),
       "text",
     )
     .option(
@@ -116,18 +129,27 @@ export function checkCommand(): Command {
       "error",
     )
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
+    .option("--timeline", "text: every workload's predicted timeline (default: those that fail requests)")
+    .option("-q, --quiet", "text: only errors and unreadable inputs, one line each; nothing when clean")
     .option("--no-color", "no colours in text output");
   addModelOptions(command).action(async (paths: string[], opts) => {
     hintStdin(paths);
     const outcome = await checkPaths(paths, modelOptions(opts));
     const format = opts.format as Format;
     const color = wantsColor(format, opts, process.stdout.isTTY === true, process.env);
-    const rendered = FORMATTERS[format](outcome.result, color);
+    // Wrap to the terminal's width; into a file or a pipe (a CI log) every line stays whole.
+    const width = !opts.output && process.stdout.isTTY === true ? process.stdout.columns : undefined;
+    const rendered = FORMATTERS[format](outcome.result, {
+      color,
+      timelines: opts.timeline ? "all" : "failing",
+      quiet: opts.quiet === true,
+      ...(width ? { width } : {}),
+    });
     if (opts.output) {
       try {
         await writeFileAtomic(opts.output, rendered);
       } catch (error) {
-        process.stderr.write(`fpm-graceful: cannot write ${opts.output}: ${describeWriteError(error)}\n`);
+        cliError("check", `cannot write ${opts.output}: ${describeWriteError(error)}`);
         process.exitCode = EXIT.usage;
         return;
       }
@@ -136,7 +158,7 @@ export function checkCommand(): Command {
     }
     // Text on stdout shows unreadable inputs; a report in a file or for a machine would hide why we exit 2.
     if (opts.output || format !== "text") reportProblems(outcome.result.problems);
-    reportNothingRead(paths, outcome.result);
+    if (!opts.quiet) reportNothingRead(paths, outcome.result);
     const failOn = opts.failOn as Severity | "none";
     process.exitCode =
       blockingProblems(outcome.result.problems).length > 0

@@ -4,13 +4,20 @@ import { blockingProblems, failsAt } from "../check.js";
 import { renderedOverlay } from "../fix/overlay.js";
 import { fixSources } from "../fix/run.js";
 import { checkPaths } from "../index.js";
+import {
+  escapeControl,
+  neutralizeWorkflowCommands,
+  neutralizeWorkflowCommandsInJson,
+} from "../report/escape.js";
 import { writeFileAtomic } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
+import { choiceOption, cliError } from "./options.js";
 
 /**
  * `fpm-graceful fix`: applies the findings' edits in place (atomically), or prints them as a diff; for
  * stdin, prints kustomize strategic-merge patches. Each changed file is checked again before it is
- * written: a change that would not parse is not written.
+ * written: a change that would not parse is not written. `--check` and `--diff` exit 1 while a fix is
+ * pending (as `prettier --check` and `git diff --exit-code`), so either can gate CI.
  */
 export function fixCommand(): Command {
   const command = new Command("fix")
@@ -24,19 +31,31 @@ export function fixCommand(): Command {
     .option("--dry-run", "list what would change and change nothing")
     .option("--check", "change nothing; exit 1 when a fix is pending (for CI, like prettier --check)")
     .option(
+      "-f, --format <format>",
+      "text, or json: what was (or would be) changed, by file and finding, on stdout",
+      choiceOption(["text", "json"] as const),
+      "text",
+    )
+    .option(
       "--out-dir <dir>",
       "with - (rendered input): write a kustomize overlay there (kustomization.yaml, the input as its base, patches, new objects)",
     );
   addModelOptions(command).action(async (paths: string[], opts) => {
     const modes = ["diff", "dryRun", "check"].filter((m) => opts[m]);
     if (modes.length > 1) {
-      process.stderr.write("fpm-graceful: --diff, --dry-run and --check are alternatives: give one\n");
+      cliError("fix", "--diff, --dry-run and --check are alternatives: give one");
       process.exitCode = EXIT.usage;
       return;
     }
     const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
-    const out = (line: string) => process.stdout.write(`${line}\n`);
-    const err = (line: string) => process.stderr.write(`${line}\n`);
+    // Lines name files, containers and commands from the inputs: escaped, and never a workflow command.
+    const json = opts.format === "json";
+    const out = (line: string) =>
+      json ? undefined : process.stdout.write(neutralizeWorkflowCommands(`${escapeControl(line)}\n`));
+    const err = (line: string) =>
+      process.stderr.write(neutralizeWorkflowCommands(`${escapeControl(line)}\n`));
+    const print = (text: string) =>
+      json ? undefined : process.stdout.write(neutralizeWorkflowCommands(text));
     for (const p of result.problems)
       err(`problem ${p.file}:${p.line}:${p.column} ${p.message} (left untouched)`);
     const problemFiles = new Set(blockingProblems(result.problems).map((p) => p.file));
@@ -55,10 +74,10 @@ export function fixCommand(): Command {
       for (const f of fixable) out(`${f.file}:${f.line}:${f.column} ${f.rule}: ${f.autofix?.description}`);
     } else if (opts.diff) {
       for (const c of writable)
-        process.stdout.write(
+        print(
           createTwoFilesPatch(
-            `a/${c.file.replace(/^\//, "")}`,
-            `b/${c.file.replace(/^\//, "")}`,
+            `a/${escapeControl(c.file.replace(/^\//, ""))}`,
+            `b/${escapeControl(c.file.replace(/^\//, ""))}`,
             c.before,
             c.after,
             "",
@@ -95,16 +114,40 @@ export function fixCommand(): Command {
           out("---");
           out(`# ${part.name.startsWith("new-") ? "new object" : "patch"}: ${part.name}`);
           if (part.helmSource) out(`# Source: ${part.helmSource}`);
-          process.stdout.write(part.text);
+          print(part.text);
         }
       }
     } else if (opts.outDir && !stdinChange) {
-      err("fpm-graceful: --out-dir is for rendered input read from - (stdin)");
+      cliError("fix", "--out-dir is for rendered input read from - (stdin)");
     }
     for (const f of failures) err(`not fixed: ${f.file}: ${f.message}`);
     for (const f of manual)
       err(`needs a change by hand: ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.fix}`);
     const pending = writable.length + (stdinChange ? 1 : 0);
+    if (json) {
+      const report = {
+        mode: opts.diff ? "diff" : opts.dryRun ? "dry-run" : opts.check ? "check" : "write",
+        changedFiles: [...writable.map((c) => c.file), ...(stdinChange ? ["<stdin>"] : [])],
+        fixes: fixable.map((f) => ({
+          file: f.file,
+          line: f.line,
+          column: f.column,
+          rule: f.rule,
+          workload: f.workload,
+          ...(f.container ? { container: f.container } : {}),
+          description: f.autofix?.description,
+        })),
+        manual: manual.map((f) => ({
+          file: f.file,
+          line: f.line,
+          column: f.column,
+          rule: f.rule,
+          fix: f.fix,
+        })),
+        failures,
+      };
+      process.stdout.write(neutralizeWorkflowCommandsInJson(`${JSON.stringify(report, null, 2)}\n`));
+    }
     const verb = opts.dryRun || opts.diff || opts.check ? "would change" : "changed";
     err(
       `${verb} ${pending} file${pending === 1 ? "" : "s"} (${fixable.length} finding${fixable.length === 1 ? "" : "s"} with a fix)${manual.length > 0 ? `; ${manual.length} need a change by hand` : ""}`,
@@ -112,7 +155,7 @@ export function fixCommand(): Command {
     process.exitCode =
       blockingProblems(result.problems).length > 0 || failures.length > 0
         ? EXIT.usage
-        : (opts.check && pending > 0) || failsAt(after.findings, "error")
+        : ((opts.check || opts.diff) && pending > 0) || failsAt(after.findings, "error")
           ? EXIT.findings
           : EXIT.ok;
   });

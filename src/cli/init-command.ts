@@ -11,7 +11,7 @@ import {
 import { InitWriteError, writeGeneratedFiles } from "../init/write-files.js";
 import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
 import { EXIT } from "./check-command.js";
-import { choiceOption, durationOption, kubeVersionOption } from "./options.js";
+import { choiceOption, cliError, durationOption, kubeVersionOption } from "./options.js";
 
 const DEFAULT_OUT = "./fpm-graceful";
 
@@ -59,7 +59,14 @@ export function initCommand(): Command {
       "the php-fpm image built from the generated Dockerfile (default registry.example.com/<name>:1.0)",
     )
     .option("--replicas <n>", "pods per Deployment", countOption, DEFAULT_INIT_OPTIONS.replicas)
-    .option("-o, --out <dir>", "directory to write into", DEFAULT_OUT)
+    .option("--out-dir <dir>", "directory to write into", DEFAULT_OUT)
+    .option("-o, --out <dir>", "deprecated spelling of --out-dir (-o names a file in every other command)")
+    .option(
+      "-f, --format <format>",
+      "text, or json: the files written and the next steps",
+      choiceOption(["text", "json"] as const),
+      "text",
+    )
     .option("--force", "overwrite files that already exist")
     .option(
       "--drain-hook",
@@ -79,22 +86,35 @@ export function initCommand(): Command {
       };
       const problems = initOptionProblems(options);
       if (problems.length > 0) {
-        for (const problem of problems) process.stderr.write(`fpm-graceful: ${problem}\n`);
+        for (const problem of problems) cliError("init", problem);
         process.exitCode = EXIT.usage;
         return;
       }
-      const out = opts.out as string;
+      if (opts.out !== undefined)
+        process.stderr.write(
+          "fpm-graceful: init: -o/--out is deprecated: use --out-dir (the same directory)\n",
+        );
+      const out = (opts.out ?? opts.outDir) as string;
       let written: string[];
       try {
         written = await writeGeneratedFiles(out, generateInit(options), { force: opts.force === true });
       } catch (error) {
         if (!(error instanceof InitWriteError)) throw error;
-        process.stderr.write(
+        cliError(
+          "init",
           error.code === "exists"
-            ? `fpm-graceful: ${error.file} already exists: nothing was written (--force overwrites it)\n`
-            : `fpm-graceful: ${error.message}\n`,
+            ? `${error.file} already exists: nothing was written (--force overwrites it)`
+            : error.message,
         );
         process.exitCode = EXIT.usage;
+        return;
+      }
+      if (opts.format === "json") {
+        const steps = nextSteps(options, out);
+        process.stdout.write(
+          `${JSON.stringify({ written, summary: initSummary(options), nextSteps: steps }, null, 2)}\n`,
+        );
+        process.exitCode = EXIT.ok;
         return;
       }
       const lines = [

@@ -5,19 +5,23 @@ import { drawSvg } from "../draw/svg.js";
 import { drawTerminalCharts, type WorkloadDrawing } from "../draw/terminal.js";
 import { fixSources } from "../fix/run.js";
 import { checkPaths } from "../index.js";
+import { neutralizeWorkflowCommandsInJson } from "../report/escape.js";
 import { writeFileAtomic } from "../write.js";
 import {
   addModelOptions,
+  describeWriteError,
   EXIT,
   hintStdin,
   modelOptions,
   reportNothingRead,
   reportProblems,
 } from "./check-command.js";
+import { choiceOption, cliError, colorWanted, columnsOption } from "./options.js";
 
 /**
  * `fpm-graceful timeline`: each workload's predicted termination as a chart in the terminal, as an SVG
- * (`--svg FILE`), or as JSON (`--json`); `--compare` draws it as written and after `fix` (applied in memory).
+ * (`--svg FILE`), or as JSON (`--format json`, or its older spelling `--json`); `--compare` draws it as
+ * written and after `fix` (applied in memory).
  */
 export function timelineCommand(): Command {
   const command = new Command("timeline")
@@ -25,9 +29,19 @@ export function timelineCommand(): Command {
     .argument("[paths...]", "files or directories to read; - reads manifests from stdin", ["."])
     .option("--svg <file>", "also write the chart as an SVG picture (atomically)")
     .option("--compare", "draw each workload as written and after `fpm-graceful fix` (nothing is written)")
-    .option("--json", "print the timelines as JSON instead of a chart")
+    .option(
+      "-f, --format <format>",
+      "text (a chart) or json (the timelines)",
+      choiceOption(["text", "json"] as const),
+      "text",
+    )
+    .option("--json", "the same as --format json")
     .option("--ascii", "only ASCII characters in the chart")
-    .option("--width <columns>", "chart width in columns (default: the terminal's, else 100)", Number)
+    .option(
+      "--width <columns>",
+      "chart width in columns, at least 20 (default: the terminal's, else 100)",
+      columnsOption,
+    )
     .option("--no-color", "no colours");
   addModelOptions(command).action(async (paths: string[], opts) => {
     hintStdin(paths);
@@ -50,12 +64,12 @@ export function timelineCommand(): Command {
       try {
         await writeFileAtomic(opts.svg, drawSvg(drawings));
       } catch (error) {
-        process.stderr.write(`fpm-graceful: cannot write ${opts.svg}: ${(error as Error).message}\n`);
+        cliError("timeline", `cannot write ${opts.svg}: ${describeWriteError(error)}`);
         process.exitCode = EXIT.usage;
         return;
       }
     }
-    if (opts.json) {
+    if (opts.json || opts.format === "json") {
       const json = after
         ? drawings.map((d) => ({
             workload: d.workload,
@@ -63,10 +77,10 @@ export function timelineCommand(): Command {
             after: d.panels[1]?.timeline,
           }))
         : result.workloads.map((w) => w.timeline);
-      process.stdout.write(`${JSON.stringify(json, infinityAsNull, 2)}\n`);
+      process.stdout.write(neutralizeWorkflowCommandsInJson(`${JSON.stringify(json, infinityAsNull, 2)}\n`));
     } else if (drawings.length > 0) {
-      const width = opts.width > 0 ? opts.width : (process.stdout.columns ?? 100);
-      const color = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const width = opts.width ?? (process.stdout.isTTY === true ? process.stdout.columns : undefined) ?? 100;
+      const color = colorWanted(opts, process.stdout.isTTY === true, process.env);
       process.stdout.write(drawTerminalCharts(drawings, { width, color, ascii: opts.ascii === true }));
     }
     process.exitCode = blockingProblems(result.problems).length > 0 ? EXIT.usage : EXIT.ok;

@@ -1,3 +1,4 @@
+import { xmlChars } from "../report/escape.js";
 import { type Chart, type ChartRow, chartOf, lastMoment, type Mark } from "./layout.js";
 import { LEGEND_ORDER, type MarkKind, STYLE } from "./style.js";
 import { topMark, type WorkloadDrawing } from "./terminal.js";
@@ -330,16 +331,15 @@ function n(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 
-/** Text and attribute values: the five characters XML gives a meaning, and no control characters. */
+/**
+ * Text and attribute values: only characters XML 1.0 can carry (a name with U+FFFE, a lone surrogate or a
+ * control character would make the whole picture unreadable), and the five characters XML gives a meaning.
+ */
 export function esc(s: string): string {
-  return (
-    s
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters even escaped
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
-      .replace(/&/g, "&amp;")
-      .replace(/</g, "&lt;")
-      .replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;")
-      .replace(/'/g, "&apos;")
-  );
+  return xmlChars(s)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }

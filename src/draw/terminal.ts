@@ -1,4 +1,5 @@
 import pc from "picocolors";
+import { escapeControl, neutralizeWorkflowCommands } from "../report/escape.js";
 import type { Timeline } from "../timeline/types.js";
 import { type ChartRow, chartOf, lastMoment, type Mark } from "./layout.js";
 import { type ElementKind, LEGEND_ORDER, type MarkKind, STYLE, type TerminalColor } from "./style.js";
@@ -43,7 +44,8 @@ const PRECEDENCE: (MarkKind | "span")[] = [
 export function drawTerminal(t: Timeline, options: TerminalOptions): string {
   const width = Math.max(MIN_WIDTH, Math.floor(options.width));
   const paint = painter(options.color);
-  const text = (s: string) => (options.ascii ? toAscii(s) : s);
+  // Names come from the inputs: their control characters are shown escaped, never sent to the terminal.
+  const text = (s: string) => (options.ascii ? toAscii(escapeControl(s)) : escapeControl(s));
   const glyph = (k: ElementKind) => (options.ascii ? STYLE[k].ascii : STYLE[k].glyph);
   const labelWidth = Math.min(18, Math.max(10, ...t.containers.map((c) => c.container.length + 13)) - 1);
   const plotStart = Math.min(labelWidth, Math.floor(width / 3));
@@ -175,7 +177,8 @@ export function drawTerminalLegend(options: TerminalOptions): string {
  */
 export function drawTerminalCharts(drawings: WorkloadDrawing[], options: TerminalOptions): string {
   const paint = painter(options.color);
-  const text = (s: string) => (options.ascii ? toAscii(s) : s);
+  // Names come from the inputs: their control characters are shown escaped, never sent to the terminal.
+  const text = (s: string) => (options.ascii ? toAscii(escapeControl(s)) : escapeControl(s));
   const parts: string[] = [];
   for (const d of drawings) {
     const until = Math.max(...d.panels.map((p) => lastMoment(p.timeline)));
@@ -188,7 +191,7 @@ export function drawTerminalCharts(drawings: WorkloadDrawing[], options: Termina
     }
   }
   parts.push(drawTerminalLegend(options));
-  return parts.join("");
+  return neutralizeWorkflowCommands(parts.join(""));
 }
 
 interface Cell {

@@ -37,6 +37,13 @@ const NOT_XML =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML forbids
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A string that is valid Unicode (what `encodeURIComponent` and UTF-8 need): lone surrogates as U+FFFD. */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, "\ufffd");
+}
+
 /** A string that XML 1.0 accepts as character data (before `&`, `<`, `>` and quotes are escaped). */
 export function xmlChars(s: string): string {
   return s.replace(NOT_XML, "\ufffd");

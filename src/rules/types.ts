@@ -92,3 +92,11 @@ export function render(template: string, data: Record<string, string | number>):
     name in data ? String(data[name]) : whole,
   );
 }
+
+/**
+ * A finding a suppression silenced (the `fpm-graceful.io/ignore…` annotations, or `off` in the config file),
+ * kept so that every report can count it and say why.
+ */
+export interface SuppressedFinding extends Finding {
+  suppression: { reason: string; source: string };
+}

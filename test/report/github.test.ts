@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CheckResult } from "../../src/check.js";
 import { checkPaths } from "../../src/index.js";
+import { ruleDocUrl } from "../../src/report/docs.js";
 import { formatGithub } from "../../src/report/github.js";
 import type { Finding } from "../../src/rules/types.js";
 
@@ -54,32 +55,40 @@ test("github: one annotation line a finding; severities map to error, warning, n
     ]),
   );
   const lines = out.trimEnd().split("\n");
-  assert.equal(lines.length, 3);
+  assert.equal(lines.length, 4);
   assert.deepEqual(
-    lines.map((l) => parseCommand(l).command),
+    lines.slice(0, 3).map((l) => parseCommand(l).command),
     ["error", "warning", "notice"],
   );
+  assert.equal(lines[3], "fpm-graceful: 1 errors, 1 warnings, 1 info", "a summary, not a command");
   assert.ok(out.endsWith("\n"));
 });
 
 test("github: data escapes %, CR and LF; properties also escape : and ,", () => {
-  const line = formatGithub(only([finding])).trimEnd();
+  const [line = ""] = formatGithub(only([finding])).split("\n");
   assert.doesNotMatch(line, /[\r\n]/, "a message never breaks the command over lines");
   assert.match(line, /^::error file=k8s\/a%2Cb%3Ac%25\.yaml,line=30,col=39,title=/);
-  // In data, only %, CR and LF are escaped: a comma or colon in a message stays as it is.
-  assert.match(line, /::100%25 of requests: `kill -SIGQUIT` fails,%0D%0Areally%0AFix: write kill -QUIT 1$/);
+  // In data, only %, CR and LF are escaped: a comma or colon in a message stays as it is. A CR or LF
+  // inside a message (read from an input) is shown escaped; the annotation's own lines are %0A.
+  assert.match(
+    line,
+    /::100%25 of requests: `kill -SIGQUIT` fails,\\r\\nreally%0AFix: write kill -QUIT 1%0Ahttps:\/\/\S+\/prestop-kill-syntax\.md$/,
+  );
   const { properties, data } = parseCommand(line);
   assert.equal(properties.file, finding.file);
   assert.equal(properties.line, "30");
   assert.equal(properties.col, "39");
   assert.equal(properties.title, "fpm-graceful prestop-kill-syntax (Deployment/shop/app php-fpm)");
-  assert.equal(data, `${finding.message}\nFix: ${finding.fix}`);
+  assert.equal(
+    data,
+    `100% of requests: \`kill -SIGQUIT\` fails,\\r\\nreally\nFix: ${finding.fix}\n${ruleDocUrl(finding.rule)}`,
+  );
 });
 
 test("github: unreadable inputs are error annotations at their file and line", async () => {
   const { result } = await checkPaths(["test/fixtures/bad-input/tabs.yaml"]);
   const lines = formatGithub(result).trimEnd().split("\n");
-  assert.equal(lines.length, 1);
+  assert.equal(lines.length, 2, "the annotation and the summary");
   const { command, properties, data } = parseCommand(lines[0] ?? "");
   assert.equal(command, "error");
   assert.deepEqual(

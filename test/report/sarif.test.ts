@@ -130,8 +130,11 @@ test("sarif: absolute and ./ paths become the same relative URI; two findings of
   const results = log.runs[0].results;
   assert.deepEqual(
     results.map((r: Sarif) => r.locations[0].physicalLocation.artifactLocation.uri),
-    ["k8s/app.yaml", "k8s/app.yaml", "stdin"],
+    ["k8s/app.yaml", "k8s/app.yaml", "shop/templates/deployment.yaml"],
   );
+  // The rendered position is kept beside the template, as a related location.
+  assert.equal(results[2].relatedLocations[0].physicalLocation.artifactLocation.uri, "stdin");
+  assert.equal(results[2].relatedLocations[0].physicalLocation.region.startLine, 3);
   assert.notEqual(
     results[0].partialFingerprints["fpmGraceful/v1"],
     results[1].partialFingerprints["fpmGraceful/v1"],
