@@ -21,9 +21,11 @@ export function runCli(
   options: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): CliRun {
   const started = performance.now();
-  const env = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.FPM_GRACEFUL_DEBUG;
   delete env.FORCE_COLOR;
+  delete env.NO_COLOR;
+  Object.assign(env, options.env);
   const child = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env,

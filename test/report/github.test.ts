@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { CheckResult } from "../../src/check.js";
 import { checkPaths } from "../../src/index.js";
 import { ruleDocUrl } from "../../src/report/docs.js";
-import { formatGithub } from "../../src/report/github.js";
+import { ANNOTATIONS_PER_KIND, formatGithub } from "../../src/report/github.js";
 import type { Finding } from "../../src/rules/types.js";
 
 const finding: Finding = {
@@ -101,4 +101,35 @@ test("github: unreadable inputs are error annotations at their file and line", a
 
 test("github: nothing to say prints nothing", () => {
   assert.equal(formatGithub(only([])), "");
+});
+
+test("github: at most 10 annotations of each kind (what GitHub shows per step); the rest as log lines, counted", () => {
+  const many = [
+    ...Array.from({ length: 25 }, (_, i) => ({ ...finding, line: i + 1 })),
+    ...Array.from({ length: 3 }, (_, i) => ({ ...finding, severity: "warning" as const, line: 100 + i })),
+  ];
+  const lines = formatGithub(only(many)).trimEnd().split("\n");
+  const commands = lines.filter((l) => l.startsWith("::")).map((l) => parseCommand(l).command);
+  assert.equal(commands.filter((c) => c === "error").length, ANNOTATIONS_PER_KIND);
+  assert.equal(commands.filter((c) => c === "warning").length, 3);
+  const leftOut = lines.filter((l) => l.startsWith("  error "));
+  assert.equal(leftOut.length, 15, "every finding left out is still in the log");
+  assert.match(lines.join("\n"), /fpm-graceful: 15 more not annotated \(GitHub shows 10 errors/);
+  assert.equal(lines.at(-1), "fpm-graceful: 25 errors, 3 warnings, 0 info; 15 not annotated");
+});
+
+test("github: a finding from rendered input is annotated on its Helm template", () => {
+  const rendered = { ...finding, file: "<stdin>", line: 42, helmSource: "shop/templates/deployment.yaml" };
+  const [line = ""] = formatGithub(only([rendered])).split("\n");
+  const { properties, data } = parseCommand(line);
+  assert.equal(properties.file, "shop/templates/deployment.yaml");
+  assert.match(data, /rendered from this template: stdin line 42/);
+});
+
+test("github: suppressed findings are counted in the summary", () => {
+  const out = formatGithub({
+    ...only([finding]),
+    suppressed: [{ ...finding, suppression: { reason: "r", source: "config" } }],
+  } as CheckResult);
+  assert.match(out, /\nfpm-graceful: 1 errors, 0 warnings, 0 info; 1 suppressed\n$/);
 });

@@ -141,3 +141,54 @@ test("sarif: absolute and ./ paths become the same relative URI; two findings of
   );
   assert.equal(results[2].properties.helmSource, "shop/templates/deployment.yaml");
 });
+
+test("sarif: helm template | check - validates, points at the chart's templates/… file, keeps the rendered position", async () => {
+  const validate = await validatorReady;
+  const input = await readFile("test/fixtures/cli/helm-template.yaml");
+  const { result } = await checkPaths(["-"], { readStdin: async () => input });
+  assert.ok(result.findings.length > 0);
+  const log: Sarif = JSON.parse(formatSarif(result));
+  assert.equal(validate(log), true, JSON.stringify(validate.errors, null, 2));
+  for (const [i, r] of log.runs[0].results.entries()) {
+    const finding = result.findings[i];
+    assert.equal(r.locations[0].physicalLocation.artifactLocation.uri, "shop/templates/deployment.yaml");
+    const [related] = r.relatedLocations;
+    assert.equal(related.physicalLocation.artifactLocation.uri, "stdin");
+    assert.equal(related.physicalLocation.region.startLine, finding?.line);
+  }
+});
+
+test("sarif: every rule has a helpUri, and every result's message links its rule page", async () => {
+  const log: Sarif = JSON.parse(formatSarif(await seedAndBroken()));
+  const rules = log.runs[0].tool.driver.rules;
+  for (const rule of rules)
+    assert.match(rule.helpUri, new RegExp(`^https://\\S+/docs/rules/${rule.id}\\.md$`));
+  for (const r of log.runs[0].results) assert.ok(r.message.text.includes(rules[r.ruleIndex].helpUri));
+});
+
+test("sarif: suppressed findings are results with a suppression and its justification", async () => {
+  const validate = await validatorReady;
+  const result = await seedAndBroken();
+  const [first] = result.findings;
+  assert.ok(first);
+  const withSuppressed = Object.assign(result, {
+    suppressed: [
+      {
+        ...first,
+        suppression: { reason: "legacy pod, retired in Q3", source: "fpm-graceful.io/ignore.php-fpm" },
+      },
+      { ...first, rule: "readiness-probe-missing", suppression: { reason: "", source: "config" } },
+    ],
+  });
+  const log: Sarif = JSON.parse(formatSarif(withSuppressed));
+  assert.equal(validate(log), true, JSON.stringify(validate.errors, null, 2));
+  const suppressed = log.runs[0].results.filter((r: Sarif) => r.suppressions);
+  assert.deepEqual(
+    suppressed.map((r: Sarif) => [r.suppressions[0].kind, r.suppressions[0].justification]),
+    [
+      ["inSource", "legacy pod, retired in Q3"],
+      ["external", "suppressed by config"],
+    ],
+  );
+  assert.equal(log.runs[0].results.length, result.findings.length + 2);
+});
