@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
 import type { ContainerDeclaration } from "./model/identity/identify.js";
 import { ROLES } from "./model/identity/roles.js";
@@ -20,6 +22,31 @@ export interface ConfigFile {
 }
 
 const KNOWN_KEYS = "propagation, maxRequest, kubeVersion, rules, dockerfiles, containers";
+
+/** The names a config file may have, in the order they are looked for in each directory. */
+export const CONFIG_NAMES = [".fpm-graceful.yaml", ".fpm-graceful.yml"] as const;
+
+/**
+ * The config file that applies in `start`: the first `.fpm-graceful.yaml` (or `.yml`) in it or a directory
+ * above it, up to the repository root (the directory holding `.git`, a folder or a worktree's file) or
+ * the filesystem root, as ESLint and Prettier look for theirs. The path is relative to `start` when it
+ * is below or beside it, so problems name it as the user would.
+ *
+ * @example
+ *   findConfigFile("/repo/deploy/k8s"); // "../../.fpm-graceful.yaml" when /repo has .git and the file
+ */
+export function findConfigFile(start: string): string | undefined {
+  let dir = start;
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const path = join(dir, name);
+      if (existsSync(path)) return relative(start, path) || name;
+    }
+    const parent = dirname(dir);
+    if (existsSync(join(dir, ".git")) || parent === dir) return undefined;
+    dir = parent;
+  }
+}
 
 /** Durations as users write them: `5`, `5s`, `1m`, `1500ms`. */
 export function parseDuration(value: string | number): number | undefined {

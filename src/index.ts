@@ -7,7 +7,7 @@
  *   for (const f of result.findings) console.log(`${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`);
  */
 import { type CheckOptions, type CheckResult, checkSources } from "./check.js";
-import { assumptionsFrom, loadConfig } from "./config.js";
+import { assumptionsFrom, CONFIG_NAMES, findConfigFile, loadConfig } from "./config.js";
 import { DEFAULT_ASSUMPTIONS } from "./model/types.js";
 import { DEFAULT_MAX_FILE_BYTES, readInputs, type SourceFile } from "./sources/files.js";
 
@@ -34,7 +34,10 @@ export interface CheckPathsOptions {
   maxRequest?: number;
   kubeVersion?: string;
   dockerfiles?: Record<string, string>;
-  /** Config file; `.fpm-graceful.yaml` in the working directory when not given (and present). */
+  /**
+   * Config file; when not given, `.fpm-graceful.yaml` or `.yml` in the working directory or the nearest
+   * directory above it, up to the repository root (`findConfigFile`).
+   */
   config?: string;
   maxFileBytes?: number;
   readStdin?: () => Promise<Buffer>;
@@ -46,7 +49,7 @@ export async function checkPaths(
   options: CheckPathsOptions = {},
 ): Promise<{ result: CheckResult; files: SourceFile[]; checkOptions: CheckOptions }> {
   const { config, problems: configProblems } = await loadConfig(
-    options.config ?? ".fpm-graceful.yaml",
+    options.config ?? findConfigFile(process.cwd()) ?? CONFIG_NAMES[0],
     options.config !== undefined,
   );
   const fromConfig = assumptionsFrom(DEFAULT_ASSUMPTIONS, config);

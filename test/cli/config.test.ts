@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadConfig } from "../../src/config.js";
+import { findConfigFile, loadConfig } from "../../src/config.js";
 import { runCli, STACK_TRACE } from "./run-cli.js";
 
 const WARNING_ONLY = "test/fixtures/cli/warning-only";
@@ -117,6 +117,31 @@ test("config: values point at their own line, wrong types included", async () =>
     assert.equal(config.propagation, 8);
     assert.equal(config.kubeVersion, "1.30", "the float 1.30 is read as written, not as 1.3");
     assert.deepEqual(config.dockerfiles, { "php-fpm": "docker/Dockerfile" });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("config: found in a directory above, up to the repository root; .yml too; never above .git", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "fpm-graceful-discover-"));
+  const manifests = join(process.cwd(), WARNING_ONLY);
+  try {
+    const repo = join(dir, "repo");
+    const deep = join(repo, "deploy", "k8s");
+    await mkdir(deep, { recursive: true });
+    await mkdir(join(repo, ".git"));
+    await writeFile(join(repo, ".fpm-graceful.yml"), "rules:\n  readiness-probe-missing: error\n");
+    const found = runCli(["check", manifests], { cwd: deep });
+    assert.equal(found.status, 1, `the repository's config applies below it: ${found.stdout}`);
+    assert.equal(findConfigFile(deep), join("..", "..", ".fpm-graceful.yml"));
+    // A config above the repository root belongs to something else: it is not read.
+    await rm(join(repo, ".fpm-graceful.yml"));
+    await writeFile(join(dir, ".fpm-graceful.yaml"), "rules:\n  readiness-probe-missing: error\n");
+    assert.equal(findConfigFile(deep), undefined);
+    assert.equal(runCli(["check", manifests], { cwd: deep }).status, 0);
+    // Without a .git, the walk goes on to the filesystem root and finds it.
+    await rm(join(repo, ".git"), { recursive: true });
+    assert.equal(findConfigFile(deep), join("..", "..", "..", ".fpm-graceful.yaml"));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
