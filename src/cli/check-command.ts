@@ -34,11 +34,14 @@ export function addModelOptions(command: Command): Command {
     )
     .option(
       "--kube-version <version>",
-      `target Kubernetes version (default ${DEFAULT_ASSUMPTIONS.kubeVersion})`,
+      `target Kubernetes version, e.g. 1.31 or v1.29.3 (default ${DEFAULT_ASSUMPTIONS.kubeVersion})`,
       kubeVersionOption,
     )
     .option("--dockerfile <container=path>", "link a Dockerfile to a container (repeatable)", keyValueOption)
-    .option("--config <file>", "config file (default .fpm-graceful.yaml if present)")
+    .option(
+      "--config <file>",
+      "config file (default: .fpm-graceful.yaml or .yml here or above, up to the repository root)",
+    )
     .option(
       "--max-file-size <size>",
       `refuse inputs larger than this (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024}MiB)`,
