@@ -101,8 +101,11 @@ export function formatGithub(result: CheckResult): string {
 function summaryLine(result: CheckResult, leftOut: number): string {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity]++;
-  const parts = [`${counts.error} errors, ${counts.warning} warnings, ${counts.info} info`];
-  if (result.problems.length > 0) parts.push(`${result.problems.length} unreadable inputs`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const parts = [
+    `${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${counts.info} info`,
+  ];
+  if (result.problems.length > 0) parts.push(plural(result.problems.length, "unreadable input"));
   const suppressed = suppressedOf(result).length;
   if (suppressed > 0) parts.push(`${suppressed} suppressed`);
   if (leftOut > 0) parts.push(`${leftOut} not annotated`);

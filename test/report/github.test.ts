@@ -60,7 +60,7 @@ test("github: one annotation line a finding; severities map to error, warning, n
     lines.slice(0, 3).map((l) => parseCommand(l).command),
     ["error", "warning", "notice"],
   );
-  assert.equal(lines[3], "fpm-graceful: 1 errors, 1 warnings, 1 info", "a summary, not a command");
+  assert.equal(lines[3], "fpm-graceful: 1 error, 1 warning, 1 info", "a summary, not a command");
   assert.ok(out.endsWith("\n"));
 });
 
@@ -131,5 +131,5 @@ test("github: suppressed findings are counted in the summary", () => {
     ...only([finding]),
     suppressed: [{ ...finding, suppression: { reason: "r", source: "config" } }],
   } as CheckResult);
-  assert.match(out, /\nfpm-graceful: 1 errors, 0 warnings, 0 info; 1 suppressed\n$/);
+  assert.match(out, /\nfpm-graceful: 1 error, 0 warnings, 0 info; 1 suppressed\n$/);
 });
