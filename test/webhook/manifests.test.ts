@@ -8,6 +8,7 @@ import {
   ValidatingWebhookConfiguration,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
@@ -31,6 +32,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   Service,
   Deployment,
   PodDisruptionBudget,
+  NetworkPolicy,
   MutatingWebhookConfiguration,
   ValidatingWebhookConfiguration,
 };
@@ -65,6 +67,7 @@ test("manifests: every object validates against the Kubernetes API schemas; cert
       "ServiceAccount",
       "Deployment",
       "PodDisruptionBudget",
+      "NetworkPolicy",
       "Service",
       "Issuer",
       "Certificate",
