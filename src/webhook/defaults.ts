@@ -7,8 +7,8 @@
  * - `maxBodyBytes`: the API server's own limit on a request body is about 3 MB (etcd's 1.5 MiB object, as
  *   JSON inside the AdmissionReview).
  * - `maxObjectBytes` / `maxContainers`: a review's cost grows with the object (issue 16: an 18,565-container,
- *   3 MiB object took 6–11 s of CPU). Real pods have a handful of containers; 250 leaves room for generated
- *   ones while a review at the cap stays well inside `reviewTimeoutSeconds`.
+ *   3 MiB object took 6–11 s of CPU). Real pods have a handful of containers; 200 leaves room for generated
+ *   ones while a review at the cap (about 0.2–0.9 s of CPU here) stays inside `reviewTimeoutSeconds`.
  * - `reviewTimeoutSeconds`: the manifests' `timeoutSeconds` is 5 s; an answer must reach the API server
  *   before it gives up, so the review's own bound is shorter.
  * - `inlineMaxBytes` / `inlineMaxContainers`: smaller reviews take 50–120 µs on the event loop, less than a
@@ -31,10 +31,10 @@ export const WEBHOOK_DEFAULTS = {
   onError: "allow",
   maxBodyBytes: 3 * 1024 * 1024,
   maxObjectBytes: 1536 * 1024,
-  maxContainers: 250,
+  maxContainers: 200,
   reviewTimeoutSeconds: 2,
   inlineMaxBytes: 64 * 1024,
-  inlineMaxContainers: 16,
+  inlineMaxContainers: 8,
   /** Reviews waiting for a worker beyond these are answered per the failure policy at once. */
   maxQueuedReviews: 16,
   cacheBytes: 16 * 1024 * 1024,
