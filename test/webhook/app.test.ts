@@ -217,6 +217,9 @@ test("cache: distinct large dry-run mutates keep its bytes within the bound and 
     const growth = process.memoryUsage().heapUsed - before;
     const cache = app.reviewer.cache;
     assert.ok(cache);
+    console.log(
+      `cache: heap grew ${(growth / 1048576).toFixed(1)} MB over 300 distinct answers; cache ${cache.size} entries, ${cache.bytes} bytes of ${cacheBytes}`,
+    );
     assert.ok(cache.bytes <= cacheBytes, `cache holds ${cache.bytes} bytes`);
     assert.ok(cache.size > 0);
     assert.ok(
