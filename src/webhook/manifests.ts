@@ -55,8 +55,8 @@ export interface GeneratedManifest {
 
 /**
  * Everything that deploys the webhook: its namespace, a Deployment of two replicas that stops gracefully
- * itself, a PodDisruptionBudget, the Service, the TLS certificate (cert-manager) and both
- * WebhookConfigurations. Pure: the CA bundle is passed as text.
+ * itself, a PodDisruptionBudget, a NetworkPolicy (ingress on the webhook port only), the Service, the TLS
+ * certificate (cert-manager) and both WebhookConfigurations. Pure: the CA bundle is passed as text.
  *
  * @example
  *   process.stdout.write(renderManifests(webhookManifests({ ...DEFAULT_MANIFEST_OPTIONS, namespace: "infra" })));

@@ -248,3 +248,29 @@ test("routes: /livez and /healthz answer, /readyz turns 503 once the app stops a
     await app.close();
   }
 });
+
+test("pool size: the cgroup's CPU quota (v2 cpu.max, else v1 cfs), rounded up, never above the CPU set, less one", async () => {
+  const { availableParallelism } = await import("node:os");
+  const { cpuLimit, workerThreadsFor } = await import("../../src/webhook/pool.js");
+  const files = (entries: Record<string, string>) => (path: string) => {
+    const text = entries[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT ${path}`), { code: "ENOENT" });
+    return text;
+  };
+  const cpus = availableParallelism();
+  assert.equal(cpuLimit(files({ "/sys/fs/cgroup/cpu.max": "150000 100000\n" })), Math.min(cpus, 2));
+  assert.equal(cpuLimit(files({ "/sys/fs/cgroup/cpu.max": "50000 100000\n" })), 1);
+  assert.equal(cpuLimit(files({ "/sys/fs/cgroup/cpu.max": "max 100000\n" })), cpus);
+  assert.equal(
+    cpuLimit(
+      files({
+        "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "100000\n",
+        "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n",
+      }),
+    ),
+    1,
+  );
+  assert.equal(cpuLimit(files({ "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n" })), cpus);
+  assert.equal(cpuLimit(files({})), cpus);
+  assert.deepEqual([1, 2, 4].map(workerThreadsFor), [1, 1, 3]);
+});
