@@ -1,3 +1,4 @@
+import { adversarialBenchmark } from "./adversarial.js";
 import { checkBenchmark } from "./check.js";
 import { fixBenchmark } from "./fix.js";
 import { interruptBenchmark } from "./interrupt.js";
@@ -14,6 +15,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   fixBenchmark,
   webhookBenchmark,
   soakBenchmark,
+  adversarialBenchmark,
   rehearseBenchmark,
   interruptBenchmark,
 ];

@@ -204,20 +204,26 @@ export function makeCertificate(dir: string): { cert: string; key: string } {
 
 /**
  * The server in a child process, as in its pod: its logs go where a pod's would (here, nowhere). `prefix`
- * runs it under another command (`taskset -c 1`, which execs node in the same process).
+ * runs it under another command (`taskset -c 1`, which execs node in the same process). The review has the
+ * defaults' budget and failure policy (`src/webhook/defaults.ts`); `serverOptions` (JSON) override any
+ * option of `startWebhookServer`, `review` included.
  */
 export async function startServer(
   cert: string,
   key: string,
   prefix: string[] = [],
+  serverOptions: Record<string, unknown> = {},
 ): Promise<{ child: ChildProcess; port: number }> {
-  const serverModule = pathToFileURL(join(ROOT, "dist/src/webhook/server.js")).href;
-  const typesModule = pathToFileURL(join(ROOT, "dist/src/model/types.js")).href;
+  const module = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
   const script = `
-    const { startWebhookServer } = await import(${JSON.stringify(serverModule)});
-    const { DEFAULT_ASSUMPTIONS } = await import(${JSON.stringify(typesModule)});
+    const { startWebhookServer } = await import(${module("dist/src/webhook/server.js")});
+    const { DEFAULT_ASSUMPTIONS } = await import(${module("dist/src/model/types.js")});
+    const { WEBHOOK_DEFAULTS: D } = await import(${module("dist/src/webhook/defaults.js")});
+    const review = { assumptions: DEFAULT_ASSUMPTIONS, denyOn: "none", onError: D.onError,
+      budget: { maxObjectBytes: D.maxObjectBytes, maxContainers: D.maxContainers } };
+    const overrides = ${JSON.stringify(serverOptions)};
     const server = await startWebhookServer({ certFile: ${JSON.stringify(cert)}, keyFile: ${JSON.stringify(key)},
-      port: 0, host: "127.0.0.1", review: { assumptions: DEFAULT_ASSUMPTIONS, denyOn: "never" } });
+      port: 0, host: "127.0.0.1", ...overrides, review: { ...review, ...overrides.review } });
     process.send({ port: server.port });
     process.on("SIGTERM", () => server.shutdown("SIGTERM").then(() => process.exit(0)));
   `;

@@ -1,14 +1,12 @@
 import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
+import { bytesText, WEBHOOK_DEFAULTS as D } from "../webhook/defaults.js";
 import { DEFAULT_MANIFEST_OPTIONS, renderManifests, webhookManifests } from "../webhook/manifests.js";
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  jsonLogLine,
-  startWebhookServer,
-  type WebhookServer,
-} from "../webhook/server.js";
+import type { DenyOn, OnError } from "../webhook/review.js";
+import { jsonLogLine, startWebhookServer, type WebhookServer } from "../webhook/server.js";
 import { EXIT } from "./check-command.js";
 import { bytesOption, choiceOption, durationOption, kubeVersionOption } from "./options.js";
 
@@ -34,7 +32,30 @@ function namespaceOption(value: string): string {
   return value;
 }
 
-const DENY_ON = ["error", "warning", "info", "never"] as const;
+/** `none` is the word `check --fail-on` uses; `never` is kept as its alias. */
+const DENY_ON = ["error", "warning", "info", "none", "never"] as const;
+const ON_ERROR = ["allow", "deny"] as const;
+
+function denyOnOption(value: string): DenyOn {
+  const choice = choiceOption(DENY_ON)(value);
+  return choice === "never" ? "none" : choice;
+}
+
+function countOption(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1)
+    throw new InvalidArgumentError(`expected a whole number of at least 1, got '${value}'`);
+  return count;
+}
+
+const seconds = (s: number) => `${s}s`;
+
+function cidrOption(value: string, previous: string[] = []): string[] {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/.exec(value);
+  if (!m || !isIP(value.split("/")[0] ?? ""))
+    throw new InvalidArgumentError(`expected a CIDR like 10.0.0.0/24, got '${value}'`);
+  return [...previous, value];
+}
 
 function serveCommand(): Command {
   return new Command("serve")
@@ -43,13 +64,17 @@ function serveCommand(): Command {
     )
     .requiredOption("--tls-cert <file>", "PEM certificate (re-read when the file changes)")
     .requiredOption("--tls-key <file>", "PEM private key (re-read when the file changes)")
-    .option("--port <port>", "port to listen on", portOption, 8443)
-    .option("--address <address>", "address to bind", "0.0.0.0")
+    .option("--port <port>", "port to listen on", portOption, D.port)
+    .option("--address <address>", "address to bind", D.address)
     .option(
       "--deny-on <severity>",
-      "validate denies objects with findings at or above: error, warning, info, or never (only warns)",
-      choiceOption(DENY_ON),
-      "never",
+      `validate denies objects with findings at or above: error, warning, info, or none (only warns; never is an alias) (default ${D.denyOn})`,
+      denyOnOption,
+    )
+    .option(
+      "--on-error <policy>",
+      `objects that cannot be reviewed (over the budget, out of time, an internal error): validate allows or denies them; mutate always allows (default ${D.onError})`,
+      choiceOption(ON_ERROR),
     )
     .option("--inject-all", "mutate every object that reaches /mutate, not only those opting in")
     .option(
@@ -63,15 +88,54 @@ function serveCommand(): Command {
       `the cluster's Kubernetes version (default ${DEFAULT_ASSUMPTIONS.kubeVersion})`,
       kubeVersionOption,
     )
-    .option("--max-body <size>", "refuse larger requests with 413 (default 3MiB)", bytesOption)
+    .option(
+      "--max-body <size>",
+      `refuse larger requests with 413 (default ${bytesText(D.maxBodyBytes)})`,
+      bytesOption,
+    )
+    .option(
+      "--max-object <size>",
+      `answer larger reviews at once, unreviewed, per --on-error (default ${bytesText(D.maxObjectBytes)})`,
+      bytesOption,
+    )
+    .option(
+      "--max-containers <count>",
+      `answer objects with more containers at once, unreviewed, per --on-error (default ${D.maxContainers})`,
+      countOption,
+    )
+    .option(
+      "--review-timeout <duration>",
+      `stop a review that runs longer and answer per --on-error (default ${seconds(D.reviewTimeoutSeconds)})`,
+      durationOption,
+    )
+    .option(
+      "--workers <count>",
+      "worker threads for large reviews (default: the CPU limit less one, at least 1)",
+      countOption,
+    )
+    .option(
+      "--cache-size <size>",
+      `bytes of cached answers (default ${bytesText(D.cacheBytes)})`,
+      bytesOption,
+    )
+    .option(
+      "--max-connections <count>",
+      `open connections at most (default ${D.maxConnections})`,
+      countOption,
+    )
+    .option(
+      "--handshake-timeout <duration>",
+      `drop a TLS handshake not done within this (default ${seconds(D.handshakeTimeoutSeconds)})`,
+      durationOption,
+    )
     .option(
       "--request-timeout <duration>",
-      "408 for requests not received within this (default 10s)",
+      `408 for requests not received within this (default ${seconds(D.requestTimeoutSeconds)})`,
       durationOption,
     )
     .option(
       "--drain-timeout <duration>",
-      "on SIGTERM/SIGQUIT, wait this long for in-flight reviews (default 10s)",
+      `on SIGTERM/SIGQUIT, wait this long for in-flight reviews (default ${seconds(D.drainSeconds)})`,
       durationOption,
     )
     .action(async (opts) => {
@@ -82,17 +146,27 @@ function serveCommand(): Command {
           keyFile: opts.tlsKey,
           port: opts.port,
           host: opts.address,
-          maxBodyBytes: opts.maxBody ?? DEFAULT_MAX_BODY_BYTES,
-          requestTimeoutMs: (opts.requestTimeout ?? 10) * 1000,
-          drainTimeoutMs: (opts.drainTimeout ?? 10) * 1000,
+          maxBodyBytes: opts.maxBody ?? D.maxBodyBytes,
+          requestTimeoutMs: (opts.requestTimeout ?? D.requestTimeoutSeconds) * 1000,
+          drainTimeoutMs: (opts.drainTimeout ?? D.drainSeconds) * 1000,
+          reviewTimeoutMs: (opts.reviewTimeout ?? D.reviewTimeoutSeconds) * 1000,
+          handshakeTimeoutMs: (opts.handshakeTimeout ?? D.handshakeTimeoutSeconds) * 1000,
+          maxConnections: opts.maxConnections ?? D.maxConnections,
+          cacheBytes: opts.cacheSize ?? D.cacheBytes,
+          ...(opts.workers ? { threads: opts.workers } : {}),
           review: {
             assumptions: {
               propagationSeconds: opts.propagation ?? DEFAULT_ASSUMPTIONS.propagationSeconds,
               maxRequestSeconds: opts.maxRequest ?? DEFAULT_ASSUMPTIONS.maxRequestSeconds,
               kubeVersion: opts.kubeVersion ?? DEFAULT_ASSUMPTIONS.kubeVersion,
             },
-            denyOn: opts.denyOn,
+            denyOn: (opts.denyOn ?? D.denyOn) as DenyOn,
+            onError: (opts.onError ?? D.onError) as OnError,
             injectAll: opts.injectAll === true,
+            budget: {
+              maxObjectBytes: opts.maxObject ?? D.maxObjectBytes,
+              maxContainers: opts.maxContainers ?? D.maxContainers,
+            },
           },
         });
       } catch (error) {
@@ -145,9 +219,18 @@ function manifestsCommand(): Command {
     )
     .option(
       "--deny-on <severity>",
-      "passed to the server: error, warning, info or never",
-      choiceOption(DENY_ON),
-      "never",
+      `passed to the server: error, warning, info or none (never is an alias) (default ${DEFAULT_MANIFEST_OPTIONS.denyOn})`,
+      denyOnOption,
+    )
+    .option(
+      "--on-error <policy>",
+      "passed to the server: allow or deny objects that cannot be reviewed (default: deny with --failure-policy Fail, else allow)",
+      choiceOption(ON_ERROR),
+    )
+    .option(
+      "--api-server-cidr <cidr>",
+      "the NetworkPolicy admits the webhook's port only from this CIDR (repeat for more; default: any source)",
+      cidrOption,
     )
     .option(
       "--opt-in <scope>",
@@ -179,8 +262,10 @@ function manifestsCommand(): Command {
         namespace: opts.namespace,
         image: opts.image,
         failurePolicy: opts.failurePolicy,
-        denyOn: opts.denyOn,
+        denyOn: opts.denyOn ?? DEFAULT_MANIFEST_OPTIONS.denyOn,
+        onError: opts.onError ?? (opts.failurePolicy === "Fail" ? "deny" : "allow"),
         optIn: opts.optIn,
+        ...(opts.apiServerCidr ? { apiServerCidrs: opts.apiServerCidr } : {}),
         kubeVersion: opts.kubeVersion,
         ...(caBundlePem ? { caBundlePem } : {}),
       });

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
 import { type FSWatcher, watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -9,9 +9,18 @@ export interface KeyPair {
   key: Buffer;
 }
 
-/** Reads and checks a certificate and its key: a pair that does not match throws, with both paths named. */
+/**
+ * Reads and checks a certificate and its key as a pair: the key must be the certificate's (an RSA
+ * certificate with an EC key passed `createSecureContext`, was "reloaded", and then every handshake
+ * failed: issue 16). A pair that does not match throws, with both paths named and why.
+ *
+ * @example
+ *   const pair = await readKeyPair("/tls/tls.crt", "/tls/tls.key"); // throws on a mismatched key
+ */
 export async function readKeyPair(certFile: string, keyFile: string): Promise<KeyPair> {
   const [cert, key] = await Promise.all([readFile(certFile), readFile(keyFile)]);
+  const problem = keyPairProblem(cert, key);
+  if (problem) throw new Error(`${certFile} and ${keyFile} are not a usable certificate and key: ${problem}`);
   try {
     createSecureContext({ cert, key });
   } catch (error) {
@@ -20,6 +29,30 @@ export async function readKeyPair(certFile: string, keyFile: string): Promise<Ke
     });
   }
   return { cert, key };
+}
+
+/** Why `cert` and `key` are not a pair (unreadable, or the key is not the certificate's), or undefined. */
+export function keyPairProblem(cert: Buffer, key: Buffer): string | undefined {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch (error) {
+    return `the certificate is not a PEM X.509 certificate (${(error as Error).message})`;
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (error) {
+    return `the key is not a PEM private key (${(error as Error).message})`;
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    const certType = certificate.publicKey.asymmetricKeyType ?? "unknown";
+    const keyType = privateKey.asymmetricKeyType ?? "unknown";
+    return certType === keyType
+      ? `the key is not the certificate's (both ${certType}, different keys)`
+      : `the key is not the certificate's (an ${certType} certificate with an ${keyType} key)`;
+  }
+  return undefined;
 }
 
 export interface CertificateWatch {

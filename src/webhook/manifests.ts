@@ -1,7 +1,8 @@
 import { Document, isMap, isPair, isScalar, isSeq } from "yaml";
 import { supports } from "../model/features.js";
 import { VERSION } from "../version.js";
-import type { DenyOn } from "./review.js";
+import { WEBHOOK_DEFAULTS } from "./defaults.js";
+import type { DenyOn, OnError } from "./review.js";
 
 export interface ManifestOptions {
   namespace: string;
@@ -11,6 +12,13 @@ export interface ManifestOptions {
   /** The validating webhook's failurePolicy; the mutating one is always Ignore. */
   failurePolicy: "Ignore" | "Fail";
   denyOn: DenyOn;
+  /** The server's `--on-error`: objects it cannot review are allowed or denied by `/validate`. */
+  onError: OnError;
+  /**
+   * Where the API server's calls come from (CIDRs) for the NetworkPolicy; empty: the webhook's port is open
+   * to any source (the API server's addresses differ by distribution).
+   */
+  apiServerCidrs?: string[];
   /** `object`: objects opt in by label or annotation; `namespace`: every object of a labelled namespace. */
   optIn: "object" | "namespace";
   /** Decides the webhook's own preStop: native `sleep` from 1.30, else `exec: [sleep, N]`. */
@@ -21,7 +29,8 @@ export const DEFAULT_MANIFEST_OPTIONS: ManifestOptions = {
   namespace: "fpm-graceful",
   image: `fpm-graceful/webhook:${VERSION}`,
   failurePolicy: "Ignore",
-  denyOn: "never",
+  denyOn: WEBHOOK_DEFAULTS.denyOn,
+  onError: WEBHOOK_DEFAULTS.onError,
   optIn: "object",
   kubeVersion: "1.33",
 };
@@ -30,10 +39,11 @@ const NAME = "fpm-graceful-webhook";
 const TLS_SECRET = `${NAME}-tls`;
 const LABELS = { "app.kubernetes.io/name": NAME, "app.kubernetes.io/part-of": "fpm-graceful" };
 /** Covers endpoint propagation to the API server's kube-proxy / konnectivity path before the listener closes. */
-const PRESTOP_SECONDS = 5;
+const PRESTOP_SECONDS = WEBHOOK_DEFAULTS.preStopSeconds;
 /** The server's default drain bound (`--drain-timeout`). */
-const DRAIN_SECONDS = 10;
-const GRACE_SECONDS = 30;
+const DRAIN_SECONDS = WEBHOOK_DEFAULTS.drainSeconds;
+const GRACE_SECONDS = WEBHOOK_DEFAULTS.graceSeconds;
+const PORT = WEBHOOK_DEFAULTS.port;
 
 type Manifest = Record<string, unknown>;
 
@@ -45,8 +55,8 @@ export interface GeneratedManifest {
 
 /**
  * Everything that deploys the webhook: its namespace, a Deployment of two replicas that stops gracefully
- * itself, a PodDisruptionBudget, the Service, the TLS certificate (cert-manager) and both
- * WebhookConfigurations. Pure: the CA bundle is passed as text.
+ * itself, a PodDisruptionBudget, a NetworkPolicy (ingress on the webhook port only), the Service, the TLS
+ * certificate (cert-manager) and both WebhookConfigurations. Pure: the CA bundle is passed as text.
  *
  * @example
  *   process.stdout.write(renderManifests(webhookManifests({ ...DEFAULT_MANIFEST_OPTIONS, namespace: "infra" })));
@@ -79,6 +89,7 @@ export function webhookManifests(options: ManifestOptions): GeneratedManifest[] 
         spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": NAME } } },
       },
     },
+    { comment: networkPolicyComment(options), object: networkPolicy(options) },
     {
       comment: "The API server calls https://fpm-graceful-webhook.<namespace>.svc:443.",
       object: {
@@ -105,13 +116,44 @@ export function webhookManifests(options: ManifestOptions): GeneratedManifest[] 
     },
     {
       comment:
-        options.denyOn === "never"
+        options.denyOn === "never" || options.denyOn === "none"
           ? "Validation warns (kubectl prints the findings); it denies nothing until the server runs with --deny-on."
           : `Validation denies objects with findings at or above ${options.denyOn}, and warns about the rest.`,
       object: webhookConfiguration("Validating", options, caBundle, injectCa),
     },
   );
   return out;
+}
+
+function networkPolicyComment(options: ManifestOptions): string {
+  const cidrs = options.apiServerCidrs ?? [];
+  return [
+    `Ingress only on the webhook's port ${PORT}; nothing else reaches the pods.`,
+    cidrs.length > 0
+      ? `Only from the API server's addresses given (--api-server-cidr ${cidrs.join(", ")}).`
+      : "From any source: the API server's addresses differ by distribution (control-plane node IPs with kubeadm,\n" +
+        "a managed range on EKS/GKE/AKS); narrow it with --api-server-cidr. Probes come from the kubelet on the node,\n" +
+        "which most network plugins allow to its own pods whatever the policy says.",
+  ].join("\n");
+}
+
+function networkPolicy(options: ManifestOptions): Manifest {
+  const cidrs = options.apiServerCidrs ?? [];
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: NAME, namespace: options.namespace, labels: LABELS },
+    spec: {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": NAME } },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          ...(cidrs.length > 0 ? { from: cidrs.map((cidr) => ({ ipBlock: { cidr } })) } : {}),
+          ports: [{ port: PORT, protocol: "TCP" }],
+        },
+      ],
+    },
+  };
 }
 
 function deploymentComment(): string {
@@ -170,19 +212,22 @@ function deployment(options: ManifestOptions): Manifest {
                 "serve",
                 "--tls-cert=/tls/tls.crt",
                 "--tls-key=/tls/tls.key",
-                "--port=8443",
-                `--deny-on=${options.denyOn}`,
+                `--port=${PORT}`,
+                `--deny-on=${options.denyOn === "never" ? "none" : options.denyOn}`,
+                `--on-error=${options.onError}`,
                 `--drain-timeout=${DRAIN_SECONDS}s`,
                 `--kube-version=${options.kubeVersion}`,
                 ...(options.optIn === "namespace" ? ["--inject-all"] : []),
               ],
-              ports: [{ name: "https", containerPort: 8443, protocol: "TCP" }],
+              ports: [{ name: "https", containerPort: PORT, protocol: "TCP" }],
               readinessProbe: probe("/readyz", 2),
               livenessProbe: probe("/healthz", 10),
               lifecycle: { preStop },
               resources: {
                 requests: { cpu: "100m", memory: "96Mi" },
-                limits: { cpu: "1", memory: "256Mi" },
+                // Two CPUs: the event loop keeps one for probes and small reviews while a worker thread
+                // reviews a large object (the pool is sized to the CPU limit less one).
+                limits: { cpu: "2", memory: "384Mi" },
               },
               securityContext: {
                 allowPrivilegeEscalation: false,

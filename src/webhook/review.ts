@@ -10,6 +10,7 @@ import {
   type Refusal,
   readAdmissionReview,
 } from "./admission.js";
+import { overBudget, type ReviewBudget } from "./budget.js";
 import type { ReviewCache } from "./cache.js";
 import { fixObject } from "./fixes.js";
 import { diffJson } from "./json-patch.js";
@@ -18,12 +19,25 @@ import { diffJson } from "./json-patch.js";
 export const INJECT_KEY = "fpm-graceful.io/inject";
 
 export type ReviewMode = "mutate" | "validate";
-export type DenyOn = Severity | "never";
+/** `none` denies nothing (the word `check --fail-on` uses); `never` is kept as its alias. */
+export type DenyOn = Severity | "none" | "never";
+/** What an object gets when it cannot be reviewed: an internal error, a budget overrun, a timeout. */
+export type OnError = "allow" | "deny";
+/** Why an object was answered without a review. */
+export type FailureKind = "budget" | "error" | "timeout" | "busy";
 
 export interface ReviewConfig {
   assumptions: Assumptions;
-  /** Validate denies objects with findings at or above this severity; `never` only warns. */
+  /** Validate denies objects with findings at or above this severity; `none` (or `never`) only warns. */
   denyOn: DenyOn;
+  /**
+   * The failure policy for objects that cannot be reviewed (over the budget, an internal error, out of
+   * time): `/validate` allows them with a message (`allow`, the default) or denies them (`deny`).
+   * `/mutate` always allows them: its webhook's failurePolicy is `Ignore`.
+   */
+  onError?: OnError;
+  /** Caps on what one review may cost; without it, any object is reviewed. */
+  budget?: ReviewBudget;
   /**
    * Mutate every object that reaches `/mutate`, not only those that opt in: for a configuration whose
    * namespaceSelector does the opting in.
@@ -48,6 +62,8 @@ export interface ReviewSummary {
   skipped?: string;
   /** Answered from the cache. */
   cached?: boolean;
+  /** Answered per the failure policy, without a review. */
+  failure?: FailureKind;
 }
 
 export type ReviewOutcome =
@@ -72,7 +88,13 @@ const MAX_DENIAL_CHARS = 3000;
  *   const outcome = review(JSON.parse(body), "validate", { assumptions: DEFAULT_ASSUMPTIONS, denyOn: "error" });
  *   if ("answer" in outcome) reply(200, outcome.answer);
  */
-export function review(body: unknown, mode: ReviewMode, config: ReviewConfig): ReviewOutcome {
+export function review(
+  body: unknown,
+  mode: ReviewMode,
+  config: ReviewConfig,
+  /** The body's size in bytes, for the budget (0: unknown). */
+  bytes = 0,
+): ReviewOutcome {
   const request = readAdmissionReview(body);
   if ("httpStatus" in request) return { refusal: request, summary: emptySummary() };
   const summary: ReviewSummary = {
@@ -94,6 +116,10 @@ export function review(body: unknown, mode: ReviewMode, config: ReviewConfig): R
   });
   const skip = reasonToSkip(request, mode, config.injectAll === true);
   if (skip) return allow(skip.reason, skip.message);
+  const over = config.budget
+    ? overBudget(request.object as Record<string, unknown>, bytes, config.budget)
+    : undefined;
+  if (over) return failureOutcome(request.uid, mode, config.onError, "budget", over, summary);
   const view = reviewedView(request.object as Record<string, unknown>, request.namespace);
   const key = config.cache ? cacheKey(mode, summary.kind ?? "", request.name, view) : "";
   const cached = config.cache?.get(key);
@@ -112,6 +138,34 @@ export function review(body: unknown, mode: ReviewMode, config: ReviewConfig): R
     config.cache.set(key, { response, findings, patchOperations, denied });
   }
   return outcome;
+}
+
+/**
+ * The answer for an object that was not reviewed (over the budget, an internal error, out of time): the
+ * message says why and which policy decided. `/validate` allows or denies per `onError`; `/mutate` allows.
+ *
+ * @example
+ *   failureOutcome(uid, "validate", "deny", "timeout", "the review took longer than 2 s");
+ */
+export function failureOutcome(
+  uid: string,
+  mode: ReviewMode,
+  onError: OnError | undefined,
+  failure: FailureKind,
+  why: string,
+  summary: ReviewSummary = emptySummary(),
+): ReviewOutcome {
+  const deny = mode === "validate" && onError === "deny";
+  const message = `fpm-graceful: object not reviewed: ${why}; ${deny ? "denied (--on-error deny)" : mode === "mutate" ? "allowed unchanged (mutation is best effort)" : "allowed (--on-error allow)"}`;
+  return {
+    answer: answer({
+      uid,
+      allowed: !deny,
+      status: deny ? { code: 403, reason: "Forbidden", message } : { code: 200, message },
+      warnings: [short(message)],
+    }),
+    summary: { ...summary, uid, denied: deny, failure },
+  };
 }
 
 /**
@@ -197,7 +251,7 @@ function validate(
   const findings = result.findings;
   const problems = result.problems.map((p) => short(`fpm-graceful could not read ${p.message}`));
   const blocking =
-    config.denyOn === "never"
+    config.denyOn === "never" || config.denyOn === "none"
       ? []
       : findings.filter((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[config.denyOn as Severity]);
   const warnings = capped([...problems, ...findings.map(warningLine)]);

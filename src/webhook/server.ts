@@ -2,13 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { ReviewCache } from "./cache.js";
+import { type AppOptions, type AppRequest, ClientGone, createWebhookApp, type WebhookApp } from "./app.js";
 import { type CertificateWatch, readKeyPair, watchKeyPair } from "./certificates.js";
-import { WebhookMetrics } from "./metrics.js";
-import { type ReviewConfig, type ReviewMode, type ReviewOutcome, review } from "./review.js";
+import { WEBHOOK_DEFAULTS } from "./defaults.js";
+import type { WebhookMetrics } from "./metrics.js";
+import { cpuLimit, workerThreadsFor } from "./pool.js";
+import type { ReviewConfig } from "./review.js";
 
 /** The API server's own limit on a request body is about 3 MB (etcd's 1.5 MiB object, JSON, base64). */
-export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = WEBHOOK_DEFAULTS.maxBodyBytes;
 
 export interface WebhookServerOptions {
   certFile: string;
@@ -16,7 +18,7 @@ export interface WebhookServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
   host: string;
-  review: ReviewConfig;
+  review: Omit<ReviewConfig, "cache">;
   maxBodyBytes?: number;
   /** A client must have sent its whole request within this time, or gets 408 (slow clients). */
   requestTimeoutMs?: number;
@@ -26,8 +28,18 @@ export interface WebhookServerOptions {
   timeoutCheckMs?: number;
   reloadDebounceMs?: number;
   reloadPollMs?: number;
-  /** Answers kept by object text (pods of one ReplicaSet are identical); 0 turns the cache off. */
-  cacheEntries?: number;
+  /** Bytes of answers kept by object digest (pods of one ReplicaSet are identical); 0 turns the cache off. */
+  cacheBytes?: number;
+  /** Open connections at most; more are closed at once (Node's `maxConnections`). */
+  maxConnections?: number;
+  /** A TLS handshake not done within this is dropped (Node's default is 120 s). */
+  handshakeTimeoutMs?: number;
+  /** Worker threads for large reviews; default: the CPU limit less one for the event loop, at least 1. */
+  threads?: number;
+  reviewTimeoutMs?: number;
+  inlineMaxBytes?: number;
+  inlineMaxContainers?: number;
+  maxQueuedReviews?: number;
   /** One structured log entry (a JSON line on stdout unless replaced). */
   log?: (entry: Record<string, unknown>) => void;
 }
@@ -35,6 +47,7 @@ export interface WebhookServerOptions {
 export interface WebhookServer {
   readonly port: number;
   readonly metrics: WebhookMetrics;
+  readonly app: WebhookApp;
   /**
    * Graceful stop: `/readyz` answers 503 at once, the listener closes, in-flight requests finish (each
    * answer says `Connection: close`), and after `drainTimeoutMs` the connections left are closed.
@@ -42,175 +55,94 @@ export interface WebhookServer {
   shutdown(reason?: string): Promise<{ drained: boolean; abandoned: number }>;
 }
 
-interface Route {
-  methods: readonly string[];
-  serve(request: IncomingMessage, response: ServerResponse): Promise<RequestNote> | RequestNote;
-}
-
-/** What the log line and metrics say about a request beyond its path and status. */
-type RequestNote = Record<string, unknown>;
-
 export function jsonLogLine(entry: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 }
 
 /**
- * Starts the admission webhook on HTTPS: `POST /mutate`, `POST /validate`, `GET /healthz`, `/readyz`,
- * `/metrics`. The certificate and key are re-read when their files change (cert-manager rotation).
+ * Starts the admission webhook (`app.ts`) on HTTPS. This adapter owns what needs sockets: TLS (the pair
+ * checked before use and re-read when its files change, cert-manager rotation), the connection cap and
+ * the handshake, header and body timeouts, and the graceful drain on shutdown.
  *
  * @example
  *   const server = await startWebhookServer({ certFile, keyFile, port: 8443, host: "0.0.0.0",
- *     review: { assumptions: DEFAULT_ASSUMPTIONS, denyOn: "never" } });
+ *     review: { assumptions: DEFAULT_ASSUMPTIONS, denyOn: "none" } });
  *   process.once("SIGTERM", () => server.shutdown("SIGTERM").then(() => process.exit(0)));
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const log = options.log ?? jsonLogLine;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const metrics = new WebhookMetrics();
-  const cache = new ReviewCache(options.cacheEntries ?? 1000);
-  const reviewConfig = { ...options.review, cache: options.cacheEntries === 0 ? undefined : cache };
-  metrics.cacheStats = () => ({ hits: cache.hits, misses: cache.misses, size: cache.size });
+  // Checked before anything starts: a mismatched pair is the operator's to fix, said at once.
+  const initial = await readKeyPair(options.certFile, options.keyFile);
+  const appOptions: AppOptions = {
+    review: options.review,
+    threads: options.threads ?? workerThreadsFor(cpuLimit()),
+    log,
+    ...pick(options, [
+      "maxBodyBytes",
+      "cacheBytes",
+      "inlineMaxBytes",
+      "inlineMaxContainers",
+      "maxQueuedReviews",
+      "reviewTimeoutMs",
+    ]),
+  };
+  const app = createWebhookApp(appOptions);
+  const { metrics } = app;
   let shuttingDown = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const timedOut = new WeakSet<object>();
   const active = new Set<ServerResponse>();
 
-  const reviewRoute =
-    (mode: ReviewMode): Route["serve"] =>
-    async (request, response) => {
-      const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-      if (type !== "application/json")
-        return refuse(response, 415, `expected Content-Type application/json, got ${type || "none"}`);
-      const declared = Number(request.headers["content-length"] ?? Number.NaN);
-      if (declared > maxBodyBytes) return tooLarge(response, maxBodyBytes);
-      const body = await readBody(request, maxBodyBytes);
-      if (body === undefined) return tooLarge(response, maxBodyBytes);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString("utf8"));
-      } catch (error) {
-        return refuse(response, 400, `the body is not JSON: ${(error as Error).message}`);
-      }
-      let outcome: ReviewOutcome;
-      try {
-        outcome = review(parsed, mode, reviewConfig);
-      } catch (error) {
-        // A bug of ours must not block the cluster's deploys: allow, say so, and log the stack for us.
-        const uid = (parsed as { request?: { uid?: unknown } }).request?.uid;
-        log({
-          level: "error",
-          msg: "review failed",
-          mode,
-          error: String(error),
-          stack: (error as Error).stack,
-        });
-        metrics.reviews.inc({ mode, kind: "unknown", outcome: "error" });
-        sendJson(response, 200, {
-          apiVersion: "admission.k8s.io/v1",
-          kind: "AdmissionReview",
-          response: {
-            uid: typeof uid === "string" ? uid : "",
-            allowed: true,
-            status: { code: 200, message: "fpm-graceful: internal error, object not reviewed" },
-          },
-        });
-        return { mode, error: String(error) };
-      }
-      const kind = outcome.summary.kind || "unknown";
-      if ("refusal" in outcome) {
-        metrics.reviews.inc({ mode, kind, outcome: "refused" });
-        return refuse(response, outcome.refusal.httpStatus, outcome.refusal.message, { mode });
-      }
-      metrics.reviews.inc({ mode, kind, outcome: outcome.summary.skipped ? "skipped" : "reviewed" });
-      if (outcome.summary.patchOperations > 0) metrics.patches.inc({ kind });
-      if (outcome.summary.denied) metrics.denials.inc({ kind });
-      sendJson(response, 200, outcome.answer);
-      return { mode, ...outcome.summary };
-    };
-
-  const routes: Record<string, Route> = {
-    "/mutate": { methods: ["POST"], serve: reviewRoute("mutate") },
-    "/validate": { methods: ["POST"], serve: reviewRoute("validate") },
-    "/healthz": { methods: ["GET", "HEAD"], serve: (_q, r) => sendText(r, 200, "ok\n") },
-    "/readyz": {
-      methods: ["GET", "HEAD"],
-      serve: (_q, r) => (shuttingDown ? sendText(r, 503, "shutting down\n") : sendText(r, 200, "ok\n")),
-    },
-    "/metrics": {
-      methods: ["GET"],
-      serve: (_q, r) => sendText(r, 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8"),
-    },
-  };
-
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const started = performance.now();
-    const path = (request.url ?? "/").split("?")[0] ?? "/";
-    const route = routes[path];
     inFlight++;
     metrics.inFlight = inFlight;
     active.add(response);
     // Keep-alive connections outlive the listener: once shutting down, each answer closes its connection.
     if (shuttingDown) response.setHeader("Connection", "close");
-    let note: RequestNote = {};
+    const appRequest: AppRequest = {
+      method: request.method ?? "",
+      path: (request.url ?? "/").split("?")[0] ?? "/",
+      headers: request.headers,
+      readBody: (limit) =>
+        readBody(request, limit).catch(() => {
+          // Node answered 408 itself for a slow client (see `clientError`); else the client went away.
+          throw new ClientGone(timedOut.has(request.socket) ? 408 : 499);
+        }),
+    };
     try {
-      if (!route) note = refuse(response, 404, `no such path: ${path}`);
-      else if (!route.methods.includes(request.method ?? "")) {
-        response.setHeader("Allow", route.methods.join(", "));
-        note = refuse(response, 405, `${request.method} is not allowed on ${path}`);
-      } else note = await route.serve(request, response);
+      const answer = await app.handle(appRequest);
+      if (request.socket.destroyed || response.writableEnded || response.headersSent) return;
+      if (answer.close) response.setHeader("Connection", "close");
+      for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+      response.setHeader("Content-Length", Buffer.byteLength(answer.body));
+      response.writeHead(answer.status);
+      response.end(answer.body);
     } catch (error) {
-      if (request.destroyed || request.socket.destroyed) {
-        // The client went away or was too slow (Node answered 408 itself, see `clientError`).
-        response.statusCode = timedOut.has(request.socket) ? 408 : 499;
-        note = { error: response.statusCode === 408 ? "request timeout" : "client closed the request" };
-      } else {
-        log({
-          level: "error",
-          msg: "request failed",
-          path,
-          error: String(error),
-          stack: (error as Error).stack,
-        });
-        if (!response.headersSent) note = refuse(response, 500, "internal error");
-        else response.destroy();
-      }
+      log({ level: "error", msg: "request failed", error: String(error), stack: (error as Error).stack });
+      response.destroy();
     } finally {
-      const seconds = (performance.now() - started) / 1000;
-      const label = route ? path : "other";
-      metrics.requests.inc({ path: label, code: String(response.statusCode) });
-      metrics.latency.observe({ path: label }, seconds);
       inFlight--;
       metrics.inFlight = inFlight;
       active.delete(response);
-      if (route && path !== "/metrics" && path !== "/healthz" && path !== "/readyz")
-        log({
-          level: "info",
-          msg: "request",
-          method: request.method,
-          path,
-          status: response.statusCode,
-          durationMs: Math.round(seconds * 100_000) / 100,
-          ...note,
-        });
-      else if (!route || response.statusCode >= 400)
-        log({ level: "info", msg: "request", method: request.method, path, status: response.statusCode });
       if (inFlight === 0) drained?.();
     }
   };
 
-  const initial = await readKeyPair(options.certFile, options.keyFile);
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? WEBHOOK_DEFAULTS.requestTimeoutSeconds * 1000;
   const server: Server = createServer(
     {
       ...initial,
       minVersion: "TLSv1.2",
+      handshakeTimeout: options.handshakeTimeoutMs ?? WEBHOOK_DEFAULTS.handshakeTimeoutSeconds * 1000,
       requestTimeout: requestTimeoutMs,
       headersTimeout: Math.min(requestTimeoutMs, 10_000),
       connectionsCheckingInterval: options.timeoutCheckMs ?? 1000,
     },
     (request, response) => void handle(request, response),
   );
+  server.maxConnections = options.maxConnections ?? WEBHOOK_DEFAULTS.maxConnections;
+  server.on("drop", () => metrics.countDroppedConnection());
   // Requests not complete within `requestTimeout` (slow clients) and malformed HTTP end here.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     const timeout = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
@@ -237,15 +169,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     certFile: options.certFile,
     keyFile: options.keyFile,
     initial,
-    debounceMs: options.reloadDebounceMs ?? 250,
-    pollMs: options.reloadPollMs ?? 60_000,
+    debounceMs: options.reloadDebounceMs ?? WEBHOOK_DEFAULTS.reloadDebounceMs,
+    pollMs: options.reloadPollMs ?? WEBHOOK_DEFAULTS.reloadPollSeconds * 1000,
     onReload: (pair) => {
       server.setSecureContext({ ...pair, minVersion: "TLSv1.2" });
-      metrics.certificateReloads.inc({ result: "ok" });
+      metrics.countReload("ok");
       log({ level: "info", msg: "certificate reloaded", certFile: options.certFile });
     },
     onError: (error) => {
-      metrics.certificateReloads.inc({ result: "error" });
+      metrics.countReload("error");
       log({ level: "warn", msg: "certificate not reloaded, keeping the previous one", error: error.message });
     },
   });
@@ -259,23 +191,24 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     });
   } catch (error) {
     watch.close();
+    await app.close();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
-  log({ level: "info", msg: "listening", host: options.host, port });
+  log({ level: "info", msg: "listening", host: options.host, port, workerThreads: appOptions.threads });
 
   let stopping: Promise<{ drained: boolean; abandoned: number }> | undefined;
   const shutdown = (reason = "shutdown") => {
     stopping ??= (async () => {
       shuttingDown = true;
-      metrics.ready = false;
+      app.stopAccepting();
       for (const response of active) if (!response.headersSent) response.setHeader("Connection", "close");
       log({ level: "info", msg: "shutting down: not ready, draining", reason, inFlight });
       watch.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Node >= 19 closes idle keep-alive connections in close(); older ones need telling.
       server.closeIdleConnections();
-      const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+      const drainTimeoutMs = options.drainTimeoutMs ?? WEBHOOK_DEFAULTS.drainSeconds * 1000;
       let timer: NodeJS.Timeout | undefined;
       const allDone =
         inFlight === 0
@@ -292,50 +225,20 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       const abandoned = inFlight;
       server.closeAllConnections();
       await closed;
+      await app.close();
       log({ level: "info", msg: allDone ? "drained" : "drain timed out", abandoned });
       return { drained: allDone, abandoned };
     })();
     return stopping;
   };
 
-  return { port, metrics, shutdown };
+  return { port, metrics, app, shutdown };
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-function sendText(
-  response: ServerResponse,
-  status: number,
-  text: string,
-  type = "text/plain; charset=utf-8",
-): RequestNote {
-  response.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(text) });
-  response.end(text);
-  return {};
-}
-
-/** A clear 4xx: `{"error": "..."}`, never a stack. */
-function refuse(
-  response: ServerResponse,
-  status: number,
-  message: string,
-  note: RequestNote = {},
-): RequestNote {
-  sendJson(response, status, { error: message });
-  return { ...note, error: message };
-}
-
-function tooLarge(response: ServerResponse, limit: number): RequestNote {
-  // The rest of the body is not read: close the connection rather than leave it to be drained.
-  response.setHeader("Connection", "close");
-  return refuse(response, 413, `the body is larger than ${limit} bytes`);
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (object[key] !== undefined) out[key] = object[key];
+  return out;
 }
 
 /** The body, or undefined once it grows past the limit (a chunked body has no length to check first). */

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { makeCertificate, rawExchange, type TestServer, waitFor } from "./helpers.js";
 
+const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const COMMAND = fileURLToPath(new URL("../../src/cli/webhook-command.js", import.meta.url));
 // main.ts registers webhookCommand(); running the factory alone tests this file's wiring in a real process.
 const RUNNER = `const { webhookCommand } = await import(${JSON.stringify(COMMAND)});
@@ -108,4 +109,32 @@ test("cli: webhook serve and manifests refuse bad usage clearly (exit 2, no stac
   assert.match(printed.stdout, /kind: MutatingWebhookConfiguration/);
   assert.match(printed.stdout, /cert-manager.io\/inject-ca-from: platform\/fpm-graceful-webhook/);
   assert.match(printed.stdout, /failurePolicy: Fail/);
+});
+
+test("cli: --deny-on takes none (never kept as its alias), --on-error allow|deny; bad values are usage errors", () => {
+  for (const word of ["none", "never"]) {
+    const printed = runWebhook(["manifests", "--deny-on", word]);
+    assert.equal(printed.status, 0, printed.stderr);
+    assert.match(printed.stdout, /- --deny-on=none\n/);
+    assert.match(printed.stdout, /- --on-error=allow\n/);
+  }
+  const enforcing = runWebhook(["manifests", "--failure-policy", "Fail"]);
+  assert.match(enforcing.stdout, /- --on-error=deny\n/, "Fail is enforced for unreviewable objects too");
+  const told = runWebhook(["manifests", "--failure-policy", "Fail", "--on-error", "allow"]);
+  assert.match(told.stdout, /- --on-error=allow\n/);
+  for (const args of [
+    ["serve", "--tls-cert", "c", "--tls-key", "k", "--on-error", "maybe"],
+    ["serve", "--tls-cert", "c", "--tls-key", "k", "--deny-on", "sometimes"],
+    ["serve", "--tls-cert", "c", "--tls-key", "k", "--max-containers", "0"],
+    ["manifests", "--api-server-cidr", "10.0.0.0"],
+  ]) {
+    // Through main.ts, which turns commander's errors into exit 2.
+    const refused = spawnSync(process.execPath, [MAIN, "webhook", ...args], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    assert.equal(refused.status, 2, `${args.join(" ")}: ${refused.stderr}`);
+    assert.match(refused.stderr, /expected/);
+    assert.doesNotMatch(refused.stderr, /\n\s+at /);
+  }
 });

@@ -1,8 +1,9 @@
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
+import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import type { ReviewConfig } from "../../src/webhook/review.js";
@@ -24,19 +25,28 @@ export interface KeyPairFiles {
   certPem: string;
 }
 
-/** A self-signed P-256 certificate for localhost and 127.0.0.1, made by openssl as an operator would. */
-export function makeCertificate(dir: string, name: string, cn = "localhost"): KeyPairFiles {
+/**
+ * A self-signed certificate for localhost and 127.0.0.1, made by openssl as an operator would: P-256 by
+ * default, RSA 2048 with `algorithm: "rsa"`.
+ */
+export function makeCertificate(
+  dir: string,
+  name: string,
+  cn = "localhost",
+  algorithm: "ec" | "rsa" = "ec",
+): KeyPairFiles {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
+  const keyArgs =
+    algorithm === "ec"
+      ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+      : ["-newkey", "rsa:2048"];
   execFileSync(
     "openssl",
     [
       "req",
       "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
+      ...keyArgs,
       "-nodes",
       "-days",
       "1",
@@ -124,8 +134,11 @@ export async function startTestServer(overrides: Partial<WebhookServerOptions> =
   };
 }
 
+/** What `post` and `get` need: a base URL and an agent that trusts the server's certificate. */
+export type Target = Pick<TestServer, "url" | "agent">;
+
 export async function post(
-  t: TestServer,
+  t: Target,
   path: string,
   body: string | Buffer,
   headers: Record<string, string> = { "content-type": "application/json" },
@@ -154,7 +167,7 @@ export async function post(
 }
 
 export async function get(
-  t: TestServer,
+  t: Target,
   path: string,
   method = "GET",
 ): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
@@ -214,4 +227,90 @@ export async function waitFor(
 export function decodePatch(response: Record<string, unknown>): unknown[] | undefined {
   const patch = response.patch;
   return typeof patch === "string" ? JSON.parse(Buffer.from(patch, "base64").toString("utf8")) : undefined;
+}
+
+/**
+ * The seed Deployment's AdmissionReview with `containers` containers (each a small copy of the seed's
+ * php-fpm container, named apart) and its own uid: the large object of issue 16, as the API server would
+ * send it.
+ */
+export async function largeReview(containers: number, uid = `large-${containers}`): Promise<string> {
+  const body = (await readFixture("seed-deployment.review.json")) as {
+    request: { uid: string; object: { spec: { template: { spec: { containers: unknown[] } } } } };
+  };
+  body.request.uid = uid;
+  body.request.object.spec.template.spec.containers = Array.from({ length: containers }, (_, i) => ({
+    name: `php-${i}`,
+    image: "php:8.2-fpm",
+  }));
+  return JSON.stringify(body);
+}
+
+/** Nearest-rank quantile of `values` (sorted here). */
+export function quantileOf(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+const WEBHOOK_COMMAND = fileURLToPath(new URL("../../src/cli/webhook-command.js", import.meta.url));
+/** main.ts registers webhookCommand(); running the factory alone runs the real CLI in its own process. */
+export const CLI_RUNNER = `const { webhookCommand } = await import(${JSON.stringify(WEBHOOK_COMMAND)});
+await webhookCommand().exitOverride().parseAsync(process.argv.slice(1), { from: "user" });`;
+
+export interface ServerProcess extends Target {
+  child: ChildProcess;
+  /** Every JSON line it logged so far. */
+  lines(): Record<string, unknown>[];
+  /** SIGTERM, then SIGKILL after 5 s; removes the certificate's directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * `webhook serve` in a process of its own, as in its pod, on 127.0.0.1 with a fresh certificate: the
+ * test's client load then shares no event loop with the server. `close` always stops it.
+ */
+export async function startServerProcess(args: string[]): Promise<ServerProcess> {
+  const dir = await mkdtemp(join(tmpdir(), "fpm-graceful-webhook-proc-"));
+  const pair = makeCertificate(dir, "serving");
+  const child = spawn(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      CLI_RUNNER,
+      "serve",
+      ...["--tls-cert", pair.cert, "--tls-key", pair.key, "--address", "127.0.0.1", "--port", "0"],
+      ...args,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let stdout = "";
+  child.stdout?.on("data", (d) => {
+    stdout += d;
+  });
+  const lines = () =>
+    stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(kill);
+    }
+    await agent.close().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  };
+  const agent = new Agent({ connect: { ca: [pair.certPem] } });
+  try {
+    await waitFor(() => lines().some((l) => l.msg === "listening"), 15_000, "the server to listen");
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const port = lines().find((l) => l.msg === "listening")?.port as number;
+  return { child, url: `https://127.0.0.1:${port}`, agent, lines, close };
 }

@@ -8,11 +8,13 @@ import {
   ValidatingWebhookConfiguration,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
 import { checkSources } from "../../src/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
+import { WEBHOOK_DEFAULTS } from "../../src/webhook/defaults.js";
 import {
   DEFAULT_MANIFEST_OPTIONS,
   type ManifestOptions,
@@ -31,6 +33,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   Service,
   Deployment,
   PodDisruptionBudget,
+  NetworkPolicy,
   MutatingWebhookConfiguration,
   ValidatingWebhookConfiguration,
 };
@@ -65,6 +68,7 @@ test("manifests: every object validates against the Kubernetes API schemas; cert
       "ServiceAccount",
       "Deployment",
       "PodDisruptionBudget",
+      "NetworkPolicy",
       "Service",
       "Issuer",
       "Certificate",
@@ -171,4 +175,43 @@ test("manifests: the webhook's own Deployment passes fpm-graceful check (no php-
     result.findings.map((f) => `${f.severity} ${f.rule}`),
     [],
   );
+});
+
+test("manifests: a NetworkPolicy admits the webhook's port only, from any source or from the CIDRs given", () => {
+  const open = one(printedObjects(DEFAULT_MANIFEST_OPTIONS), "NetworkPolicy");
+  assert.deepEqual(open.spec.podSelector.matchLabels, { "app.kubernetes.io/name": "fpm-graceful-webhook" });
+  assert.deepEqual(open.spec.policyTypes, ["Ingress"]);
+  assert.deepEqual(open.spec.ingress, [{ ports: [{ port: WEBHOOK_DEFAULTS.port, protocol: "TCP" }] }]);
+  const narrowed = one(
+    printedObjects({ ...DEFAULT_MANIFEST_OPTIONS, apiServerCidrs: ["10.0.0.0/28", "fd00::/64"] }),
+    "NetworkPolicy",
+  );
+  assert.deepEqual(narrowed.spec.ingress[0].from, [
+    { ipBlock: { cidr: "10.0.0.0/28" } },
+    { ipBlock: { cidr: "fd00::/64" } },
+  ]);
+  // The port it admits is the one the container listens on and the Service targets.
+  const objects = printedObjects(DEFAULT_MANIFEST_OPTIONS);
+  const container = one(objects, "Deployment").spec.template.spec.containers[0];
+  assert.equal(container.ports[0].containerPort, open.spec.ingress[0].ports[0].port);
+  const text = renderManifests(webhookManifests(DEFAULT_MANIFEST_OPTIONS));
+  assert.match(text, /API server's addresses differ by distribution/);
+});
+
+test("manifests: the server's arguments, preStop, grace period and limits come from the table of defaults", () => {
+  const objects = printedObjects({ ...DEFAULT_MANIFEST_OPTIONS, denyOn: "never" });
+  const pod = one(objects, "Deployment").spec.template.spec;
+  const [container] = pod.containers;
+  assert.equal(pod.terminationGracePeriodSeconds, WEBHOOK_DEFAULTS.graceSeconds);
+  assert.deepEqual(container.lifecycle.preStop, { sleep: { seconds: WEBHOOK_DEFAULTS.preStopSeconds } });
+  assert.ok(container.args.includes(`--drain-timeout=${WEBHOOK_DEFAULTS.drainSeconds}s`));
+  assert.ok(container.args.includes(`--port=${WEBHOOK_DEFAULTS.port}`));
+  // `never` is written as the word the server and `check --fail-on` share.
+  assert.ok(container.args.includes("--deny-on=none"));
+  assert.ok(container.args.includes(`--on-error=${WEBHOOK_DEFAULTS.onError}`));
+  assert.ok(
+    WEBHOOK_DEFAULTS.graceSeconds >= WEBHOOK_DEFAULTS.preStopSeconds + WEBHOOK_DEFAULTS.drainSeconds,
+    "grace ≥ preStop + drain",
+  );
+  assert.equal(container.resources.limits.cpu, "2", "one CPU for the event loop, one for a worker");
 });

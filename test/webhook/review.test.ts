@@ -263,9 +263,18 @@ test("bad input: never a throw; an AdmissionReview answer when there is a uid, a
 
 test("cache: an identical object (the next pod of a ReplicaSet) gets the same answer with its own uid", async () => {
   const { ReviewCache } = await import("../../src/webhook/cache.js");
-  const cache = new ReviewCache(2);
-  const config: ReviewConfig = { ...REVIEW_CONFIG, cache };
   const body = (await readFixture("seed-deployment.review.json")) as unknown as Review;
+  const correct = (await readFixture("correct-deployment.review.json")) as never;
+  // The bound is in bytes: one byte short of the three answers below, so the third evicts the first.
+  const probe = new ReviewCache(1 << 30);
+  for (const [b, mode] of [
+    [body, "mutate"],
+    [body, "validate"],
+    [correct, "validate"],
+  ] as const)
+    review(b, mode, { ...REVIEW_CONFIG, cache: probe });
+  const cache = new ReviewCache(probe.bytes - 1);
+  const config: ReviewConfig = { ...REVIEW_CONFIG, cache };
   const first = review(body, "mutate", config);
   const again = structuredClone(body);
   again.request.uid = "second-uid";
@@ -275,8 +284,9 @@ test("cache: an identical object (the next pod of a ReplicaSet) gets the same an
   assert.deepEqual(answered(review(body, "mutate", REVIEW_CONFIG)).response, answered(first).response);
   // Validate and mutate answers are kept apart; the oldest entry goes when the bound is reached.
   assert.equal(answered(review(body, "validate", config)).response.allowed, false);
-  review((await readFixture("correct-deployment.review.json")) as never, "validate", config);
+  review(correct, "validate", config);
   assert.equal(cache.size, 2);
+  assert.ok(cache.bytes <= cache.capacityBytes);
   assert.equal(review(again, "mutate", config).summary.cached, undefined);
 });
 
