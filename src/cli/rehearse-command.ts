@@ -5,8 +5,6 @@ import { buildModel } from "../model/build.js";
 import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
 import { planFromWorkload } from "../rehearse/from-model.js";
 import {
-  parseRehearseFlags,
-  REHEARSE_DEFAULTS,
   type RehearsalPlan,
   RehearseError,
   rehearse,
@@ -17,7 +15,8 @@ import {
 import { readInputs } from "../sources/files.js";
 import { writeFileAtomic } from "../write.js";
 import { EXIT } from "./check-command.js";
-import { kubeVersionOption } from "./options.js";
+import { durationOption, kubeVersionOption } from "./options.js";
+import { parseRehearseFlags, REHEARSE_DEFAULTS } from "./rehearse-options.js";
 
 /** Strategies whose failed requests make `rehearse` exit 1: the ones that claim to be correct. */
 const MUST_NOT_FAIL = /^(recommended|manifests)/;
@@ -41,12 +40,14 @@ export function rehearseCommand(): Command {
       `comma-separated: naive, seed, recommended, manifests (default ${REHEARSE_DEFAULTS.strategy}; with a PATH: manifests,recommended)`,
     )
     .option(
-      "--propagation <seconds>",
-      `endpoint removal lands this long after deletion (default ${REHEARSE_DEFAULTS.propagation})`,
+      "--propagation <duration>",
+      `endpoint removal lands this long after deletion, e.g. 2s or 1500ms (default ${REHEARSE_DEFAULTS.propagationSeconds}s, as check's)`,
+      durationOption,
     )
     .option(
-      "--jitter <seconds>",
-      "extra per-connection delay before a client sees endpoint removal (default 0)",
+      "--jitter <duration>",
+      "extra per-connection delay before a client sees endpoint removal, e.g. 200ms (default 0)",
+      durationOption,
     )
     .option(
       "--replicas <n>",
@@ -55,7 +56,14 @@ export function rehearseCommand(): Command {
     .option("--restarts <n>", `rolling restarts per strategy (default ${REHEARSE_DEFAULTS.restarts})`)
     .option("--rps <n>", `requests per second, open model (default ${REHEARSE_DEFAULTS.rps})`)
     .option("--mix <mix>", `request durations, e.g. ${REHEARSE_DEFAULTS.mix}`)
-    .option("--shell <shell>", "/bin/sh of the image for exec hooks: dash (Debian) or busybox (Alpine)")
+    .option(
+      "--shell <shell>",
+      "override every image's /bin/sh for exec hooks: dash (Debian) or busybox (Alpine); default: each image's, as the model reads it",
+    )
+    .option(
+      "--front <front>",
+      `what sends traffic to the pods: l7 (an ingress: nginx as ingress-nginx configures it) or l4 (a kube-proxy Service) (default ${REHEARSE_DEFAULTS.front})`,
+    )
     .option(
       "--topology <topology>",
       "separate (nginx Deployment in front of an fpm Service) or sidecar (one pod)",
@@ -65,7 +73,9 @@ export function rehearseCommand(): Command {
       "the seed strategy's image stop signal: SIGQUIT (official image) or SIGTERM",
     )
     .option("--kube-version <version>", "target Kubernetes version when reading manifests", kubeVersionOption)
-    .option("--json", "print the results as JSON")
+    .option("-f, --format <format>", "text or json (default text)")
+    .option("--json", "the same as --format json")
+    .option("-o, --output <file>", "write the results to a file (atomically) instead of stdout")
     .option("--report <file>", "write a self-contained HTML report with the timeline picture")
     .option("--php-fpm <path>", "php-fpm binary (default /usr/sbin/php-fpm8.2)")
     .option("--nginx <path>", "nginx binary (default /usr/sbin/nginx)")
@@ -105,7 +115,11 @@ export function rehearseCommand(): Command {
       }
       try {
         const result = await rehearse(options);
-        process.stdout.write(parsed.json ? renderJson(result) : renderTable(result));
+        const rendered = parsed.format === "json" ? renderJson(result) : renderTable(result);
+        if (parsed.output) {
+          await writeFileAtomic(parsed.output, rendered);
+          process.stderr.write(`results written to ${parsed.output}\n`);
+        } else process.stdout.write(rendered);
         if (parsed.report) {
           await writeFileAtomic(parsed.report, renderHtml(result));
           process.stderr.write(`report written to ${parsed.report}\n`);

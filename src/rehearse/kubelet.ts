@@ -20,7 +20,6 @@ export const MINIMUM_GRACE_SECONDS = 2;
 export interface KubeletContext {
   registry: ProcessRegistry;
   recorder: Recorder;
-  shell: string[];
 }
 
 export interface PreStopOutcome {
@@ -83,10 +82,15 @@ async function runPreStop(
         return;
       case "exec": {
         // Hooks get the pod's address as POD_IP, as a manifest's `fieldRef: status.podIP` would give them.
-        const r = await execInNamespace(container.process, withShell(hook.command, ctx.shell), ctx.registry, {
-          PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-          POD_IP: pod.ip,
-        });
+        const r = await execInNamespace(
+          container.process,
+          withShell(hook.command, container.shell),
+          ctx.registry,
+          {
+            PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            POD_IP: pod.ip,
+          },
+        );
         result = { code: r.code, stderr: r.stderr.trim() };
       }
     }

@@ -12,7 +12,11 @@
  * };
  */
 
-export type RehearsalRole = "fpm" | "nginx";
+/** `other`: a container that serves no traffic (a log shipper, a proxy to a database): it exits on its stop signal. */
+export type RehearsalRole = "fpm" | "nginx" | "other";
+
+/** The `/bin/sh` of an image: dash (Debian), busybox ash (Alpine), or bash. */
+export type ImageShellName = "dash" | "busybox" | "bash";
 
 /** Signals a container can be stopped with (image STOPSIGNAL, `lifecycle.stopSignal`, else SIGTERM). */
 export type StopSignal = "SIGTERM" | "SIGQUIT" | "SIGINT" | "SIGKILL" | "SIGWINCH" | "SIGUSR1" | "SIGHUP";
@@ -36,6 +40,8 @@ export interface ContainerPlan {
   stopSignal: StopSignal;
   /** Where the stop signal comes from, for the report. */
   stopSignalSource: "image" | "lifecycle" | "default";
+  /** The image's `/bin/sh`, which runs `sh -c` hooks and probes (default dash); `--shell` overrides it. */
+  shell?: ImageShellName;
   preStop?: PreStopPlan;
   /** `exec`: the server is PID 1. `shell-wrapper`: PID 1 is `sh -c '<server>'` that does not exec it. */
   pid1: "exec" | "shell-wrapper";

@@ -10,7 +10,7 @@ import { FPM_PORT, type Launch, NGINX_PORT, writeFpmConfig, writeNginxConfig } f
 import { type Recorder, sleep } from "./events.js";
 import { type ExitStatus, type NamespaceProcess, startInPidNamespace } from "./namespace.js";
 import type { ContainerPlan, PodPlan, ReadinessPlan } from "./plan.js";
-import { runProbe } from "./probe.js";
+import { runProbe, shellArgv } from "./probe.js";
 import type { ProcessRegistry } from "./registry.js";
 
 export interface RuntimeContext {
@@ -19,8 +19,11 @@ export interface RuntimeContext {
   phpFpm: string;
   nginx: string;
   appDir: string;
-  /** How `sh` is spelled in the image: `["sh"]` (dash, Debian) or `["busybox", "sh"]` (Alpine-like). */
-  shell: string[];
+  /**
+   * `--shell`: how `sh` is spelled in every image (`["sh"]` dash, `["busybox", "sh"]`), overriding each
+   * container's own (`ContainerPlan.shell`, from the model's image facts).
+   */
+  shell?: string[];
   probePeriodMs: number;
   /** `separate` topology: where nginx sends FastCGI (the fpm Service). Default: the pod's own fpm. */
   fpmUpstream?: string;
@@ -36,6 +39,8 @@ export class RunningContainer {
     readonly process: NamespaceProcess,
     readonly port: number,
     readonly logFile: string,
+    /** How the image's `sh` runs here: the `--shell` override, else the plan's image shell. */
+    readonly shell: string[],
   ) {
     void process.exited.then((status) => {
       this.exit = status;
@@ -103,7 +108,8 @@ export class Pod {
       const launch = pod.launchFor(containerPlan, containerDir);
       const proc = await startInPidNamespace({ ...launch, registry: ctx.registry, cwd: containerDir });
       const port = containerPlan.role === "nginx" ? NGINX_PORT : FPM_PORT;
-      const container = new RunningContainer(containerPlan, proc, port, launch.logFile);
+      const shell = ctx.shell ?? shellArgv(containerPlan.shell);
+      const container = new RunningContainer(containerPlan, proc, port, launch.logFile, shell);
       pod.containers.push(container);
       void proc.exited.then((status) =>
         ctx.recorder.emit({
@@ -180,7 +186,7 @@ export class Pod {
       ip: this.ip,
       process: container.process,
       registry: this.ctx.registry,
-      shell: this.ctx.shell,
+      shell: container.shell,
     };
     while (this.probing && container.exit === undefined) {
       const ok = await runProbe(container.readiness, target);

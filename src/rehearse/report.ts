@@ -10,7 +10,7 @@ export function renderTable(result: RehearsalResult): string {
   const s = result.scenario;
   const mix = s.mix.map((m) => `${Math.round(m.share * 100)}%:${m.ms}ms`).join(",");
   const lines = [
-    `rehearsal: ${s.topology} topology, ${s.replicas} replicas, ${s.restarts} restart(s), ${s.rps} rps (${mix}), propagation ${s.propagationSeconds}s, shell ${s.shell}`,
+    `rehearsal: ${s.topology} topology, ${s.replicas} replicas, ${s.restarts} restart(s), ${s.rps} rps (${mix}), propagation ${s.propagationSeconds}s, jitter ${s.jitterSeconds}s, shell ${s.shell === "image" ? "per image (from the model)" : s.shell}, front ${s.front} (${s.front === "l7" ? "ingress: nginx as ingress-nginx configures it" : "kube-proxy Service"})`,
     "",
   ];
   const kinds = FAILURE_KINDS.filter((k) => result.strategies.some((st) => st.failedByKind[k] > 0));

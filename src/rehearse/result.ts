@@ -1,4 +1,5 @@
 /** What a rehearsal measured, per strategy: the shape behind the table, the JSON and the HTML report. */
+import type { Front } from "../model/types.js";
 import type { FailureKind } from "./classify.js";
 import type { PodEvent } from "./events.js";
 import type { RequestRecord } from "./load.js";
@@ -44,7 +45,9 @@ export interface RehearsalScenario {
   restarts: number;
   rps: number;
   mix: { share: number; ms: number }[];
-  shell: "dash" | "busybox";
+  /** `--shell`, or `image`: each container's own, from the model. */
+  shell: "dash" | "busybox" | "image";
+  front: Front;
 }
 
 export interface RehearsalResult {

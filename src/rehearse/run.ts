@@ -11,11 +11,13 @@
 import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_ASSUMPTIONS, type Front } from "../model/types.js";
 import { classify, FAILURE_KINDS, type FailureKind } from "./classify.js";
 import { type PodEvent, Recorder, sleep } from "./events.js";
 import { LoadGenerator, type MixEntry } from "./load.js";
 import type { RehearsalPlan, Topology } from "./plan.js";
 import { Pod, type RuntimeContext } from "./pod.js";
+import { shellArgv } from "./probe.js";
 import { ProcessRegistry } from "./registry.js";
 import type { PodTermination, RehearsalResult, StrategyResult } from "./result.js";
 import { Deployment } from "./rollout.js";
@@ -33,8 +35,13 @@ export interface RehearseOptions {
   rps: number;
   mix: MixEntry[];
   topology?: Topology;
-  /** The image's shell for exec hooks and probes: dash (Debian) or busybox (Alpine). */
+  /**
+   * Overrides every image's shell for exec hooks and probes: dash (Debian) or busybox (Alpine). Without it,
+   * each container runs under its plan's `shell` (the model's image facts; dash when unknown).
+   */
   shell?: "dash" | "busybox";
+  /** What sends traffic to the pods (default `l7`, as the model assumes): see docs/REHEARSE.md. */
+  front?: Front;
   seedStopSignal?: "SIGQUIT" | "SIGTERM";
   phpFpm?: string;
   nginx?: string;
@@ -90,13 +97,16 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       restarts: options.restarts,
       rps: options.rps,
       mix: options.mix,
-      shell: resolved.shell,
+      shell: resolved.shell ?? "image",
+      front: resolved.front,
     },
     strategies,
   };
 }
 
-type Resolved = Required<Omit<RehearseOptions, "strategies" | "seedStopSignal">>;
+type Resolved = Required<Omit<RehearseOptions, "strategies" | "seedStopSignal" | "shell">> & {
+  shell: RehearseOptions["shell"];
+};
 
 function resolveOptions(options: RehearseOptions): Resolved {
   const resolved: Resolved = {
@@ -107,7 +117,8 @@ function resolveOptions(options: RehearseOptions): Resolved {
     rps: options.rps,
     mix: options.mix,
     topology: options.topology ?? "separate",
-    shell: options.shell ?? "dash",
+    shell: options.shell,
+    front: options.front ?? DEFAULT_ASSUMPTIONS.front,
     phpFpm: options.phpFpm ?? "/usr/sbin/php-fpm8.2",
     nginx: options.nginx ?? "/usr/sbin/nginx",
     appDir: options.appDir ?? DEFAULT_APP,
@@ -120,7 +131,14 @@ function resolveOptions(options: RehearseOptions): Resolved {
     handleSignals: options.handleSignals ?? true,
   };
   const tools = ["setpriv", "unshare", "nsenter"].map((t) => `/usr/bin/${t}`);
-  if (resolved.shell === "busybox") tools.push("/usr/bin/busybox");
+  const plans = options.strategies.filter((s): s is RehearsalPlan => typeof s !== "string");
+  const shells = new Set(
+    resolved.shell
+      ? [resolved.shell]
+      : plans.flatMap((p) => [...p.pod.containers, ...(p.nginxPod?.containers ?? [])].map((c) => c.shell)),
+  );
+  if (shells.has("busybox")) tools.push("/usr/bin/busybox");
+  if (shells.has("bash")) tools.push("/bin/bash");
   for (const binary of [resolved.phpFpm, resolved.nginx, ...tools]) {
     try {
       accessSync(binary, constants.X_OK);
@@ -155,7 +173,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       phpFpm: options.phpFpm,
       nginx: options.nginx,
       appDir: options.appDir,
-      shell: options.shell === "busybox" ? ["busybox", "sh"] : ["sh"],
+      ...(options.shell ? { shell: shellArgv(options.shell) } : {}),
       probePeriodMs: options.probePeriodMs,
       workDir: registry.tempDir(plan.name),
     };

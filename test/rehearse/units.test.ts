@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { parseMix, parseRehearseFlags } from "../../src/cli/rehearse-options.js";
+import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { classify } from "../../src/rehearse/classify.js";
-import { parseMix, parseRehearseFlags } from "../../src/rehearse/cli-options.js";
 import { remainingGraceSeconds } from "../../src/rehearse/kubelet.js";
 import { pickDuration, type RequestRecord } from "../../src/rehearse/load.js";
 import { removeStaleTempDirs } from "../../src/rehearse/registry.js";
@@ -34,6 +35,15 @@ test("rehearse flags: defaults, and every bad value named with its flag", () => 
   assert.deepEqual(ok.problems, []);
   assert.deepEqual(ok.options?.strategies, ["naive", "seed", "recommended"]);
   assert.equal(ok.options?.replicas, 3);
+  // One default propagation across commands: the model's.
+  assert.equal(ok.options?.propagationSeconds, DEFAULT_ASSUMPTIONS.propagationSeconds);
+  assert.equal(ok.options?.front, DEFAULT_ASSUMPTIONS.front);
+  assert.equal(ok.options?.shell, undefined, "no --shell: each image's own");
+  assert.equal(ok.format, "text");
+  assert.equal(parseRehearseFlags({ json: true }).format, "json");
+  assert.equal(parseRehearseFlags({ format: "json", output: "r.json" }).output, "r.json");
+  assert.match(parseRehearseFlags({ propagation: 500 }).problems[0] ?? "", /^--propagation/);
+  assert.match(parseRehearseFlags({ front: "l5" }).problems[0] ?? "", /^--front/);
   const bad = parseRehearseFlags({
     strategy: "naive,yolo",
     replicas: "0",
@@ -130,6 +140,7 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
       rps: 1,
       mix: [{ share: 1, ms: 50 }],
       shell: "dash",
+      front: "l7",
     },
     strategies: [
       {
