@@ -151,6 +151,19 @@ http {
 }
 
 /**
+ * A container that serves no traffic: a shell that exits at once on any stop signal a kubelet may send
+ * (it traps them, so PID 1 has a handler and the kernel delivers them), within the 0.1 s of its sleep.
+ */
+export function otherLaunch(dir: string, container: ContainerPlan): Launch {
+  const signals = "TERM INT QUIT HUP USR1";
+  return {
+    argv: ["/bin/sh", "-c", `trap 'exit 0' ${signals}; while :; do sleep 0.1; done`],
+    env: { PATH: PATH_ENV },
+    logFile: join(dir, `${container.name}.out`),
+  };
+}
+
+/**
  * `shell-wrapper`: PID 1 is `/bin/sh -c '<server>'`; Debian's dash keeps the server as its child (it does
  * not exec the last command), so signals sent to PID 1 are dropped (FACTS.md, "Shells and PID 1").
  */

@@ -12,6 +12,7 @@ export type PodEventKind =
   | "prestop-cut"
   | "signal"
   | "signal-dropped"
+  | "signal-skipped"
   | "sigkill"
   | "exit";
 

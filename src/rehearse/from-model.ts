@@ -32,7 +32,13 @@ export function planFromWorkload(
   if (fpm.length === 0) return undefined;
   const nginx = workload.containers.filter((c) => c.role === "nginx");
   const timeline = computeTimeline(workload, assumptions);
-  const containers = [...nginx, ...fpm].map((c) => containerPlan(c, assumptions));
+  // Declaration order (init containers first, as the model lists them): native sidecars stop in reverse of it.
+  const containers = workload.containers.map((c) => containerPlan(c, assumptions));
+  const notes = containers.flatMap((c) =>
+    c.role === "other"
+      ? [`${c.name}: serves no traffic; rehearsed as a process that exits on its stop signal`]
+      : [],
+  );
   const grace = timeline.gracePeriodSeconds;
   const strategy = workload.strategy;
   const plan: RehearsalPlan = {
@@ -44,7 +50,7 @@ export function planFromWorkload(
       maxSurge: resolveRolloutValue(strategy?.maxSurge, replicas, true, "25%"),
       maxUnavailable: resolveRolloutValue(strategy?.maxUnavailable, replicas, false, "25%"),
     },
-    notes: timeline.failureWindows.map((w) => `predicted: ${w.explanation}`),
+    notes: [...timeline.failureWindows.map((w) => `predicted: ${w.explanation}`), ...notes],
   };
   if (plan.rollout.maxSurge === 0 && plan.rollout.maxUnavailable === 0) plan.rollout.maxUnavailable = 1;
   if (plan.topology === "separate") {
@@ -62,15 +68,18 @@ function containerPlan(container: Container, assumptions: Assumptions): Containe
   const signal = stopSignal(container, assumptions.kubeVersion);
   const plan: ContainerPlan = {
     name: container.name,
-    role: container.role === "nginx" ? "nginx" : "fpm",
+    role: container.role === "nginx" || container.role === "fpm" ? container.role : "other",
     stopSignal: STOP_SIGNALS.find((s) => s === signal.value) ?? "SIGTERM",
     stopSignalSource: container.lifecycleStopSignal
       ? "lifecycle"
       : container.imageFacts.stopSignal.loc || container.imageFacts.role
         ? "image"
         : "default",
-    pid1: container.pid1.form === "shell-wrapper" ? "shell-wrapper" : "exec",
+    pid1: container.pid1.form === "shell-wrapper" && container.role !== "other" ? "shell-wrapper" : "exec",
   };
+  // The image's `sh`, as the model reads it (identity/known-images.ts, a linked Dockerfile's FROM).
+  const shell = container.imageFacts.shell;
+  if (shell === "busybox" || shell === "bash" || shell === "dash") plan.shell = shell;
   const preStop = preStopPlan(container);
   if (preStop) plan.preStop = preStop;
   const readiness = readinessPlan(container);

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { ProcessRegistry } from "./registry.js";
 
@@ -26,7 +27,14 @@ export interface NamespaceProcess {
   hasExited(): boolean;
   /** Send a signal to PID 1 from the host. False when PID 1 is already gone. */
   signal(signal: NodeJS.Signals): boolean;
+  /**
+   * What the kernel does with `signal` sent to PID 1 from the host right now: `exited` (gone, or a zombie
+   * not yet reaped), `dropped` (PID 1 has no handler: the kernel discards it, SIGKILL excepted), `delivered`.
+   */
+  fate(signal: NodeJS.Signals): SignalFate;
 }
+
+export type SignalFate = "delivered" | "dropped" | "exited";
 
 export interface StartOptions {
   argv: string[];
@@ -100,6 +108,7 @@ export async function startInPidNamespace(options: StartOptions): Promise<Namesp
     pid1,
     exited,
     hasExited: () => exitStatus !== undefined,
+    fate: (signal) => (exitStatus !== undefined ? "exited" : signalFate(pid1, signal)),
     signal(signal) {
       if (exitStatus !== undefined) return false;
       try {
@@ -110,6 +119,26 @@ export async function startInPidNamespace(options: StartOptions): Promise<Namesp
       }
     },
   };
+}
+
+/**
+ * From `/proc/<pid>/status`: a signal sent to a PID namespace's init from an ancestor namespace is delivered
+ * only if init catches it (`SigCgt`), SIGKILL and SIGSTOP excepted (pid_namespaces(7); kernel
+ * `sig_task_ignored` with `SIGNAL_UNKILLABLE`). A zombie (`State: Z`) has exited and is not yet reaped.
+ */
+export function signalFate(pid: number, signal: NodeJS.Signals): SignalFate {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return "exited";
+  }
+  if (/^State:\s+[ZX]/m.test(status)) return "exited";
+  if (signal === "SIGKILL" || signal === "SIGSTOP") return "delivered";
+  const number = osConstants.signals[signal];
+  const caught = /^SigCgt:\s+([0-9a-f]+)/m.exec(status)?.[1];
+  if (number === undefined || caught === undefined) return "delivered";
+  return (BigInt(`0x${caught}`) >> BigInt(number - 1)) & 1n ? "delivered" : "dropped";
 }
 
 /** Poll `/proc/<pid>/task/<pid>/children` for unshare's forked child: the namespace's PID 1 (bounded: 3 s). */

@@ -6,7 +6,14 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { FPM_PORT, type Launch, NGINX_PORT, writeFpmConfig, writeNginxConfig } from "./configs.js";
+import {
+  FPM_PORT,
+  type Launch,
+  NGINX_PORT,
+  otherLaunch,
+  writeFpmConfig,
+  writeNginxConfig,
+} from "./configs.js";
 import { type Recorder, sleep } from "./events.js";
 import { type ExitStatus, type NamespaceProcess, startInPidNamespace } from "./namespace.js";
 import type { ContainerPlan, PodPlan, ReadinessPlan } from "./plan.js";
@@ -128,6 +135,7 @@ export class Pod {
   private launchFor(plan: ContainerPlan, dir: string): Launch {
     const common = { dir, podName: this.name, ip: this.ip, appDir: this.ctx.appDir, container: plan };
     if (plan.role === "fpm") return writeFpmConfig({ ...common, phpFpm: this.ctx.phpFpm });
+    if (plan.role === "other") return otherLaunch(dir, plan);
     return writeNginxConfig({
       ...common,
       nginx: this.ctx.nginx,
@@ -182,6 +190,12 @@ export class Pod {
   }
 
   private async probeLoop(container: RunningContainer): Promise<void> {
+    if (container.plan.role === "other" && !container.plan.readiness) {
+      // No traffic, no probe: ready while it runs (the kubelet counts a container without a probe as ready).
+      container.ready = true;
+      this.updateReadiness();
+      return;
+    }
     const target = {
       ip: this.ip,
       process: container.process,

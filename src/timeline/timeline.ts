@@ -6,11 +6,9 @@ import {
   DEFAULT_GRACE_PERIOD_SECONDS,
   type Workload,
 } from "../model/types.js";
+import { stopInstants, stopPrerequisites } from "./kubelet.js";
 import { reactionOf } from "./reaction.js";
 import type { ContainerTimeline, FailureWindow, SignalDelivery, Timeline, TimelineEvent } from "./types.js";
-
-/** The kubelet gives a container at least this long between its stop signal and SIGKILL (`kuberuntime_container.go`). */
-const MINIMUM_GRACE_SECONDS = 2;
 
 /**
  * Predicts a workload's termination per the kubelet's contract: endpoint removal starts at deletion and
@@ -39,13 +37,16 @@ export function computeTimeline(workload: Workload, assumptions: Assumptions): T
     : Number.POSITIVE_INFINITY;
   for (const container of main.filter((c) => c.role === "nginx"))
     containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, fpmExit));
-  const mainExit = Math.max(0, ...containers.map((c) => c.exitAt));
-  // Sidecars stop in reverse order of declaration, each after the ones declared later have exited.
-  let after = mainExit;
+  // Native sidecars wait for their turn (timeline/kubelet.ts): every main container, and the sidecar
+  // declared after them, have exited; so they stop in reverse order of declaration.
+  const prerequisites = stopPrerequisites(workload.containers);
   for (const container of workload.containers.filter((c) => c.sidecar).reverse()) {
-    const timeline = containerTimeline(container, grace, after, R, assumptions, notes);
-    containers.push(timeline);
-    after = Math.max(after, timeline.exitAt);
+    const waitsFor = prerequisites.get(container.name) ?? [];
+    const turnAt = Math.max(
+      0,
+      ...containers.filter((t) => waitsFor.includes(t.container)).map((t) => t.exitAt),
+    );
+    containers.push(containerTimeline(container, grace, turnAt, R, assumptions, notes));
   }
   const ordered = workload.containers.map(
     (c) => containers.find((t) => t.container === c.name) as ContainerTimeline,
@@ -128,14 +129,11 @@ function containerTimeline(
   const overran = endsAt > grace;
   const hookEnd = Math.min(endsAt, grace);
   // After an overrunning preStop the kubelet sends the stop signal at the deadline and allows 2 s more.
-  let stopAt = overran ? grace : hookEnd;
-  let sigkillAt = overran
-    ? grace + MINIMUM_GRACE_SECONDS
-    : hookEnd + Math.max(MINIMUM_GRACE_SECONDS, grace - Math.floor(hookEnd));
-  if (sidecarStartsAt !== undefined) {
-    stopAt = Math.max(stopAt, sidecarStartsAt);
-    sigkillAt = Math.max(sigkillAt, stopAt + MINIMUM_GRACE_SECONDS);
-  }
+  const { stopAt, sigkillAt } = stopInstants({
+    graceSeconds: grace,
+    preStopSeconds: hook ? endsAt : undefined,
+    ...(sidecarStartsAt !== undefined ? { turnAt: sidecarStartsAt } : {}),
+  });
   const signal = stopSignal(container, assumptions.kubeVersion);
   if (signal.loc === undefined) notes.add(`${container.name}: ${signal.because}`);
   if (container.pid1.form === "unknown" && container.pid1.origin !== "image-default") {

@@ -7,19 +7,11 @@ import { test } from "node:test";
 import { parseMix, parseRehearseFlags } from "../../src/cli/rehearse-options.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { classify } from "../../src/rehearse/classify.js";
-import { remainingGraceSeconds } from "../../src/rehearse/kubelet.js";
 import { pickDuration, type RequestRecord } from "../../src/rehearse/load.js";
 import { removeStaleTempDirs } from "../../src/rehearse/registry.js";
 import { renderHtml, renderTable, toJson } from "../../src/rehearse/report.js";
 import type { RehearsalResult } from "../../src/rehearse/result.js";
 import { strategyPlan } from "../../src/rehearse/strategies.js";
-
-test("grace accounting: grace − floor(preStop seconds), at least 2 s; an overrunning preStop leaves 2 s", () => {
-  assert.equal(remainingGraceSeconds(30, 10_900), 20);
-  assert.equal(remainingGraceSeconds(30, 0), 30);
-  assert.equal(remainingGraceSeconds(10, 9_500), 2);
-  assert.equal(remainingGraceSeconds(10, 10_020), 2);
-});
 
 test("--mix parses shares and durations and rejects shares that do not add up to 100%", () => {
   assert.deepEqual(parseMix("90%:50ms,10%:12s").value, [
