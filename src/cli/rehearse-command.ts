@@ -125,7 +125,10 @@ export function rehearseCommand(): Command {
           process.stderr.write(`report written to ${parsed.report}\n`);
         }
         const failing = result.strategies.filter((s) => MUST_NOT_FAIL.test(s.name) && s.failed > 0);
-        process.exitCode = failing.length > 0 ? EXIT.findings : EXIT.ok;
+        // A stalled run measured another scenario: neither a pass nor a failure (exit 2, said in the output).
+        process.exitCode = !result.valid ? EXIT.usage : failing.length > 0 ? EXIT.findings : EXIT.ok;
+        if (!result.valid)
+          process.stderr.write("fpm-graceful rehearse: the run stalled beyond its bound: results invalid\n");
       } catch (error) {
         if (error instanceof RehearseError) return fail(error.message);
         throw error;

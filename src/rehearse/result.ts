@@ -4,6 +4,7 @@ import type { FailureKind } from "./classify.js";
 import type { PodEvent } from "./events.js";
 import type { RequestRecord } from "./load.js";
 import type { RehearsalPlan } from "./plan.js";
+import type { StallReport } from "./stall.js";
 
 export interface PodTermination {
   pod: string;
@@ -33,6 +34,8 @@ export interface StrategyResult {
   terminationSeconds: PodTermination[];
   durationSeconds: number;
   plan: RehearsalPlan;
+  /** The run's own stalls: `valid` false when one exceeded the bound, and the counts are not trustworthy. */
+  stall: StallReport;
   events: PodEvent[];
   requestLog: ClassifiedRequest[];
 }
@@ -52,5 +55,7 @@ export interface RehearsalScenario {
 
 export interface RehearsalResult {
   scenario: RehearsalScenario;
+  /** False when a strategy's run stalled beyond the bound (the CLI exits 2). */
+  valid: boolean;
   strategies: StrategyResult[];
 }

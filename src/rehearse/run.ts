@@ -22,6 +22,7 @@ import { ProcessRegistry } from "./registry.js";
 import type { PodTermination, RehearsalResult, StrategyResult } from "./result.js";
 import { Deployment } from "./rollout.js";
 import { Service } from "./service.js";
+import { STALL_BOUND_MS, StallMonitor } from "./stall.js";
 import { type StrategyName, strategyPlan } from "./strategies.js";
 
 export interface RehearseOptions {
@@ -52,6 +53,8 @@ export interface RehearseOptions {
   leadSeconds?: number;
   tailSeconds?: number;
   probePeriodMs?: number;
+  /** A stall (timer lateness) longer than this marks a strategy's run invalid (default `STALL_BOUND_MS`). */
+  stallBoundMs?: number;
   /** Progress lines (default: stderr). */
   onProgress?: (line: string) => void;
   /** Kill everything and exit on SIGINT/SIGTERM of the tool (default true). */
@@ -100,6 +103,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       shell: resolved.shell ?? "image",
       front: resolved.front,
     },
+    valid: strategies.every((s) => s.stall.valid),
     strategies,
   };
 }
@@ -127,6 +131,7 @@ function resolveOptions(options: RehearseOptions): Resolved {
     leadSeconds: options.leadSeconds ?? 2,
     tailSeconds: options.tailSeconds ?? 1,
     probePeriodMs: options.probePeriodMs ?? 500,
+    stallBoundMs: options.stallBoundMs ?? STALL_BOUND_MS,
     onProgress: options.onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
     handleSignals: options.handleSignals ?? true,
   };
@@ -164,6 +169,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
   const services: Service[] = [];
   let load: LoadGenerator | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  const stallMonitor = new StallMonitor(recorder, options.stallBoundMs);
   try {
     const propagationMs = options.propagationSeconds * 1000;
     const jitterMs = options.jitterSeconds * 1000;
@@ -244,6 +250,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       recorder,
     });
     const startedAt = recorder.t();
+    stallMonitor.start();
     load.start();
     const running = load;
     ticker = setInterval(() => {
@@ -262,6 +269,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
     await sleep(options.tailSeconds * 1000);
     progress("load stopping; waiting for requests in flight");
     await load.stop();
+    const stall = stallMonitor.stop();
     clearInterval(ticker);
     const durationSeconds = recorder.t() - startedAt;
     // Which pod's worker started each request: a request cut in flight has no X-Served-By answer, but its
@@ -279,10 +287,15 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       outcome: classify(r, { startedIds, refusedClientPorts }),
     }));
     recorder.close();
-    const result = summarize(plan, requestLog, recorder.events, durationSeconds);
+    const result = { ...summarize(plan, requestLog, recorder.events, durationSeconds), stall };
     progress(`done: ${result.requests} requests, ${result.failed} failed`);
+    if (!stall.valid)
+      progress(
+        `INVALID: the host stalled ${Math.max(...stall.stalls.map((s) => s.ms))} ms (bound ${stall.boundMs} ms)`,
+      );
     return result;
   } finally {
+    stallMonitor.stop();
     recorder.close();
     if (ticker) clearInterval(ticker);
     if (load) await load.stop().catch(() => {});
@@ -297,7 +310,7 @@ function summarize(
   requestLog: StrategyResult["requestLog"],
   events: PodEvent[],
   durationSeconds: number,
-): StrategyResult {
+): Omit<StrategyResult, "stall"> {
   const failedByKind = Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as Record<FailureKind, number>;
   const latencies: number[] = [];
   for (const r of requestLog) {

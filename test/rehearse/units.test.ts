@@ -134,6 +134,7 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
       shell: "dash",
       front: "l7",
     },
+    valid: false,
     strategies: [
       {
         name: "naive",
@@ -156,6 +157,7 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
         latencyMs: { p50: 50, p99: 50 },
         terminationSeconds: [{ pod: "php-1", seconds: 0.1, deletedAt: 1, exitedAt: 1.1, killed: false }],
         durationSeconds: 3,
+        stall: { maxLatenessMs: 812, boundMs: 500, stalls: [{ t: 1.4, ms: 812 }], valid: false },
         plan: strategyPlan("naive", {
           topology: "separate",
           propagationSeconds: 2,
@@ -180,7 +182,16 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
   };
   const table = renderTable(result);
   assert.match(table, /naive\s+2\s+1\s+1\s+1/);
-  const json = toJson(result) as { strategies: { name: string; failed: number; failedByKind: object }[] };
+  // A stalled run says so in the table and the JSON.
+  assert.match(table, /812 INVALID/);
+  assert.match(table, /INVALID naive: the host stalled 812 ms/);
+  assert.match(table, /front l7/);
+  const json = toJson(result) as {
+    valid: boolean;
+    strategies: { name: string; failed: number; failedByKind: object; stall: { valid: boolean } }[];
+  };
+  assert.equal(json.valid, false);
+  assert.equal(json.strategies[0]?.stall.valid, false);
   assert.equal(json.strategies[0]?.name, "naive");
   assert.equal(json.strategies[0]?.failed, 1);
   const html = renderHtml(result);
