@@ -168,6 +168,10 @@ export interface ImageFacts {
 export interface Probe {
   kind: "httpGet" | "tcpSocket" | "exec" | "grpc";
   loc: SourceLocation;
+  /** `periodSeconds`, `failureThreshold`, `successThreshold` when the manifest sets them (defaults 10, 3, 1). */
+  periodSeconds?: number;
+  failureThreshold?: number;
+  successThreshold?: number;
 }
 
 export interface Container {

@@ -5,6 +5,7 @@ export type PodEventKind =
   | "created"
   | "ready"
   | "unready"
+  | "not-serving"
   | "deleted"
   | "endpoint-removed"
   | "prestop-start"

@@ -84,6 +84,14 @@ function containerPlan(container: Container, assumptions: Assumptions): Containe
   if (preStop) plan.preStop = preStop;
   const readiness = readinessPlan(container);
   if (readiness) plan.readiness = readiness;
+  const probe = container.readinessProbe;
+  if (readiness && probe) {
+    plan.readinessTiming = {
+      periodSeconds: probe.periodSeconds ?? 10,
+      failureThreshold: probe.failureThreshold ?? 3,
+      successThreshold: probe.successThreshold ?? 1,
+    };
+  }
   if (container.sidecar) plan.sidecar = true;
   if (container.role === "fpm") {
     plan.processControlTimeoutSeconds = processControlTimeout(container).value;

@@ -46,6 +46,8 @@ export interface ContainerPlan {
   /** `exec`: the server is PID 1. `shell-wrapper`: PID 1 is `sh -c '<server>'` that does not exec it. */
   pid1: "exec" | "shell-wrapper";
   readiness?: ReadinessPlan;
+  /** The manifest's probe period and thresholds (Kubernetes' defaults 10 s, 3, 1 when it declares a probe). */
+  readinessTiming?: { periodSeconds: number; failureThreshold: number; successThreshold: number };
   /** A native sidecar (init container with `restartPolicy: Always`): stopped after every main container. */
   sidecar?: boolean;
   /** fpm: `process_control_timeout` written in fpm's own `[global]` section. */

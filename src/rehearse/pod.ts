@@ -1,7 +1,10 @@
 /**
  * A pod: its own loopback address (127.P.N.M; Linux routes all of 127/8 to lo), the same ports as every other
- * pod, and each container's main process as PID 1 of its own PID namespace. Readiness probes run every
- * `probePeriodMs` until the pod is deleted.
+ * pod, and each container's main process as PID 1 of its own PID namespace. Readiness probes run at the
+ * plan's period and thresholds (else every `probePeriodMs`, one result deciding) until the container exits,
+ * deletion included: the kubelet stops only liveness and startup probes at deletion (kubernetes/kubernetes
+ * `pkg/kubelet/prober/worker.go` `doProbe`), and readiness during termination is the EndpointSlice's
+ * `serving` condition (`ready` = serving and not terminating).
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -84,12 +87,18 @@ function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A pod's endpoint as an EndpointSlice holds it: `ready` (serving, not terminating) and `serving`. */
+export interface EndpointConditions {
+  ready: boolean;
+  serving: boolean;
+}
+
 export class Pod {
   readonly containers: RunningContainer[] = [];
   deleted = false;
-  private probing = true;
   private wasReady = false;
-  private readonly readyListeners: ((ready: boolean) => void)[] = [];
+  private wasServing = false;
+  private readonly readyListeners: ((conditions: EndpointConditions) => void)[] = [];
 
   private constructor(
     readonly name: string,
@@ -149,14 +158,19 @@ export class Pod {
   }
 
   get ready(): boolean {
-    return !this.deleted && this.containers.every((c) => c.ready && c.exit === undefined);
+    return !this.deleted && this.serving;
+  }
+
+  /** Every container passes its readiness probe and runs: what a terminating pod keeps while it serves. */
+  get serving(): boolean {
+    return this.containers.every((c) => c.ready && c.exit === undefined);
   }
 
   get exited(): boolean {
     return this.containers.every((c) => c.exit !== undefined);
   }
 
-  onReadyChange(listener: (ready: boolean) => void): void {
+  onReadyChange(listener: (conditions: EndpointConditions) => void): void {
     this.readyListeners.push(listener);
   }
 
@@ -185,7 +199,6 @@ export class Pod {
 
   markDeleted(): void {
     this.deleted = true;
-    this.probing = false;
     this.updateReadiness();
   }
 
@@ -202,22 +215,37 @@ export class Pod {
       registry: this.ctx.registry,
       shell: container.shell,
     };
-    while (this.probing && container.exit === undefined) {
+    const timing = container.plan.readinessTiming;
+    const periodMs = timing ? timing.periodSeconds * 1000 : this.ctx.probePeriodMs;
+    // Consecutive results needed to change the state (`resultRun` against the thresholds, worker.go).
+    const failureThreshold = timing?.failureThreshold ?? 1;
+    const successThreshold = timing?.successThreshold ?? 1;
+    let last: boolean | undefined;
+    let run = 0;
+    while (container.exit === undefined) {
       const ok = await runProbe(container.readiness, target);
-      if (!this.probing) return;
-      container.ready = ok && container.exit === undefined;
-      this.updateReadiness();
-      await sleep(this.ctx.probePeriodMs);
+      if (container.exit !== undefined) break;
+      run = ok === last ? run + 1 : 1;
+      last = ok;
+      if (run >= (ok ? successThreshold : failureThreshold)) {
+        container.ready = ok;
+        this.updateReadiness();
+      }
+      await sleep(periodMs);
     }
     container.ready = false;
     this.updateReadiness();
   }
 
   private updateReadiness(): void {
-    const ready = this.ready;
-    if (ready === this.wasReady) return;
+    const { ready, serving } = this;
+    if (ready === this.wasReady && serving === this.wasServing) return;
+    if (ready !== this.wasReady)
+      this.ctx.recorder.emit({ pod: this.name, kind: ready ? "ready" : "unready" });
+    if (this.deleted && !serving && this.wasServing)
+      this.ctx.recorder.emit({ pod: this.name, kind: "not-serving" });
     this.wasReady = ready;
-    this.ctx.recorder.emit({ pod: this.name, kind: ready ? "ready" : "unready" });
-    for (const listener of this.readyListeners) listener(ready);
+    this.wasServing = serving;
+    for (const listener of this.readyListeners) listener({ ready, serving });
   }
 }

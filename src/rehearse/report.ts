@@ -77,6 +77,7 @@ export function toJson(result: RehearsalResult): object {
       latencyMs: st.latencyMs,
       terminationSeconds: st.terminationSeconds,
       stall: st.stall,
+      endpoints: st.endpoints,
       notes: st.notes,
       events: st.events,
     })),

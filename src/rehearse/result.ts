@@ -36,6 +36,11 @@ export interface StrategyResult {
   plan: RehearsalPlan;
   /** The run's own stalls: `valid` false when one exceeded the bound, and the counts are not trustworthy. */
   stall: StallReport;
+  /**
+   * Connections to the rolled pods' Service that found no ready endpoint: sent to a serving terminating
+   * one instead (`fallback`, KEP-1669), or refused because none was usable either (`none`).
+   */
+  endpoints: { fallback: number; none: number };
   events: PodEvent[];
   requestLog: ClassifiedRequest[];
 }

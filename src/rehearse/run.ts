@@ -220,7 +220,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       const nginxCtx = { ...ctx, fpmUpstream: fpmService.address };
       for (let i = 1; i <= 2; i++) {
         const pod = await Pod.start(nginxCtx, `nginx-${i}`, nginxPlan);
-        pod.onReadyChange((ready) => ingress.setReady(pod.name, pod.ip, pod.servicePort, ready));
+        pod.onReadyChange((c) => ingress.setReady(pod.name, pod.ip, pod.servicePort, c.ready, c.serving));
         nginxPods.push(pod);
       }
     }
@@ -287,7 +287,11 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       outcome: classify(r, { startedIds, refusedClientPorts }),
     }));
     recorder.close();
-    const result = { ...summarize(plan, requestLog, recorder.events, durationSeconds), stall };
+    const endpoints = {
+      fallback: rolledService.connections.filter((c) => c.fallback).length,
+      none: rolledService.connections.filter((c) => c.outcome === "no-endpoints").length,
+    };
+    const result = { ...summarize(plan, requestLog, recorder.events, durationSeconds), stall, endpoints };
     progress(`done: ${result.requests} requests, ${result.failed} failed`);
     if (!stall.valid)
       progress(
@@ -310,7 +314,7 @@ function summarize(
   requestLog: StrategyResult["requestLog"],
   events: PodEvent[],
   durationSeconds: number,
-): Omit<StrategyResult, "stall"> {
+): Omit<StrategyResult, "stall" | "endpoints"> {
   const failedByKind = Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as Record<FailureKind, number>;
   const latencies: number[] = [];
   for (const r of requestLog) {

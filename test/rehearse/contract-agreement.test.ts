@@ -120,3 +120,21 @@ test("two native sidecars stop after the main container, in reverse order of dec
     );
   }
 });
+
+test("1 replica, maxUnavailable 1: kube-proxy falls back to the serving terminating pod, as a cluster does; no failure, as predicted", async () => {
+  const workload = await fixture("one-replica.yaml");
+  const timeline = computeTimeline(workload, { ...assumptions, front: "l4" });
+  assert.deepEqual(timeline.failureWindows, [], "the model predicts no failure");
+  const plan = planFromWorkload(workload, assumptions, 1);
+  assert.deepEqual(plan?.rollout, { maxSurge: 0, maxUnavailable: 1 });
+  assert.deepEqual(plan?.pod.containers[0]?.readinessTiming, {
+    periodSeconds: 1,
+    failureThreshold: 1,
+    successThreshold: 1,
+  });
+  const measured = await rehearseOnce(workload, 20, [{ share: 1, ms: 50 }]);
+  // The old pod is deleted before its replacement is ready: those connections went to it, still serving.
+  assert.ok(measured.endpoints.fallback > 0, JSON.stringify(measured.endpoints));
+  assert.equal(measured.endpoints.none, 0, JSON.stringify(measured.endpoints));
+  assert.equal(measured.failed, 0, JSON.stringify(measured.failedByKind));
+});

@@ -157,6 +157,7 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
         latencyMs: { p50: 50, p99: 50 },
         terminationSeconds: [{ pod: "php-1", seconds: 0.1, deletedAt: 1, exitedAt: 1.1, killed: false }],
         durationSeconds: 3,
+        endpoints: { fallback: 0, none: 0 },
         stall: { maxLatenessMs: 812, boundMs: 500, stalls: [{ t: 1.4, ms: 812 }], valid: false },
         plan: strategyPlan("naive", {
           topology: "separate",
