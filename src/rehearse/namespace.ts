@@ -124,15 +124,22 @@ export async function startInPidNamespace(options: StartOptions): Promise<Namesp
 /**
  * From `/proc/<pid>/status`: a signal sent to a PID namespace's init from an ancestor namespace is delivered
  * only if init catches it (`SigCgt`), SIGKILL and SIGSTOP excepted (pid_namespaces(7); kernel
- * `sig_task_ignored` with `SIGNAL_UNKILLABLE`). A zombie (`State: Z`) has exited and is not yet reaped.
+ * `sig_task_ignored` with `SIGNAL_UNKILLABLE`). A zombie (`State: Z`) has exited and is not yet reaped, and
+ * a PID 1 with `PF_EXITING` in `/proc/<pid>/stat`'s flags is exiting (it is killing the rest of its
+ * namespace first, the hook that killed it among them): a signal sent now finds nothing to stop.
  */
 export function signalFate(pid: number, signal: NodeJS.Signals): SignalFate {
   let status: string;
+  let stat: string;
   try {
     status = readFileSync(`/proc/${pid}/status`, "utf8");
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
     return "exited";
   }
+  const PF_EXITING = 0x4;
+  const flags = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[6]);
+  if (Number.isFinite(flags) && (flags & PF_EXITING) !== 0) return "exited";
   if (/^State:\s+[ZX]/m.test(status)) return "exited";
   if (signal === "SIGKILL" || signal === "SIGSTOP") return "delivered";
   const number = osConstants.signals[signal];

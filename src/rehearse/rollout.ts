@@ -30,7 +30,7 @@ export class Deployment {
     readonly replicas: number,
     readonly podPlan: PodPlan,
     readonly rollout: RolloutPlan,
-    readonly service: Service,
+    readonly service: Pick<Service, "setReady" | "visibleReadyPods">,
     private readonly ctx: RuntimeContext,
   ) {
     if (rollout.maxSurge === 0 && rollout.maxUnavailable === 0) {

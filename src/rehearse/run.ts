@@ -8,12 +8,13 @@
  *   restarts: 1, rps: 20, mix: [{ share: 0.9, ms: 50 }, { share: 0.1, ms: 4000 }] });
  * console.log(result.strategies.map((s) => `${s.name}: ${s.failed} failed`));
  */
-import { accessSync, constants } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, constants, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_ASSUMPTIONS, type Front } from "../model/types.js";
 import { classify, FAILURE_KINDS, type FailureKind } from "./classify.js";
 import { type PodEvent, Recorder, sleep } from "./events.js";
+import { IngressNginx, LUA_MODULES } from "./ingress.js";
 import { LoadGenerator, type MixEntry } from "./load.js";
 import type { RehearsalPlan, Topology } from "./plan.js";
 import { Pod, type RuntimeContext } from "./pod.js";
@@ -60,6 +61,9 @@ export interface RehearseOptions {
   /** Kill everything and exit on SIGINT/SIGTERM of the tool (default true). */
   handleSignals?: boolean;
 }
+
+/** What traffic enters through, and what a Deployment's pods are registered in. */
+export type FrontDoor = Service | IngressNginx;
 
 export class RehearseError extends Error {
   constructor(
@@ -144,6 +148,15 @@ function resolveOptions(options: RehearseOptions): Resolved {
   );
   if (shells.has("busybox")) tools.push("/usr/bin/busybox");
   if (shells.has("bash")) tools.push("/bin/bash");
+  if (resolved.front === "l7") {
+    for (const module of LUA_MODULES) {
+      if (!existsSync(module))
+        throw new RehearseError(
+          `${module} is missing: --front l7 runs an ingress nginx with the Lua module (apt-get install libnginx-mod-http-lua), or use --front l4`,
+          "missing-binary",
+        );
+    }
+  }
   for (const binary of [resolved.phpFpm, resolved.nginx, ...tools]) {
     try {
       accessSync(binary, constants.X_OK);
@@ -166,7 +179,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
   const recorder = new Recorder();
   const progress = (line: string) => options.onProgress(`[${plan.name} ${recorder.t().toFixed(1)}s] ${line}`);
   recorder.onEvent((e) => progress(describeEvent(e)));
-  const services: Service[] = [];
+  const services: FrontDoor[] = [];
   let load: LoadGenerator | undefined;
   let ticker: NodeJS.Timeout | undefined;
   const stallMonitor = new StallMonitor(recorder, options.stallBoundMs);
@@ -183,16 +196,27 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       probePeriodMs: options.probePeriodMs,
       workDir: registry.tempDir(plan.name),
     };
-    const ingress = new Service({
-      name: "ingress",
-      propagationMs,
-      jitterMs,
-      recorder,
-      reportsEndpointEvents: plan.topology === "sidecar",
-    });
+    // The front (docs/REHEARSE.md): an ingress nginx as ingress-nginx configures it, or a kube-proxy Service.
+    const ingress: FrontDoor =
+      options.front === "l7"
+        ? new IngressNginx({
+            nginx: options.nginx,
+            dir: join(ctx.workDir, "ingress"),
+            propagationMs,
+            recorder,
+            registry,
+            reportsEndpointEvents: plan.topology === "sidecar",
+          })
+        : new Service({
+            name: "ingress",
+            propagationMs,
+            jitterMs,
+            recorder,
+            reportsEndpointEvents: plan.topology === "sidecar",
+          });
     services.push(ingress);
     await ingress.listen();
-    let rolledService = ingress;
+    let rolledService: FrontDoor = ingress;
     const nginxPods: Pod[] = [];
     if (plan.topology === "separate") {
       const fpmService = new Service({

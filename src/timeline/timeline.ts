@@ -3,7 +3,9 @@ import { execScript, targetsServer } from "../model/shell.js";
 import {
   type Assumptions,
   type Container,
+  DEFAULT_ASSUMPTIONS,
   DEFAULT_GRACE_PERIOD_SECONDS,
+  type Front,
   type Workload,
 } from "../model/types.js";
 import { stopInstants, stopPrerequisites } from "./kubelet.js";
@@ -51,10 +53,16 @@ export function computeTimeline(workload: Workload, assumptions: Assumptions): T
   const ordered = workload.containers.map(
     (c) => containers.find((t) => t.container === c.name) as ContainerTimeline,
   );
-  const failureWindows = failureWindowsOf(ordered, E, R);
+  const front = assumptions.front ?? DEFAULT_ASSUMPTIONS.front;
+  const failureWindows = failureWindowsOf(ordered, E, R, front);
+  if (front === "l4" && ordered.some((c) => c.role === "nginx"))
+    notes.add(
+      "front l4: a kube-proxy Service; a client's keep-alive connection stays on this pod's nginx until nginx closes it (--front l7: an ingress that balances each request)",
+    );
   return {
     workload: workload.id,
     propagationSeconds: E,
+    front,
     gracePeriodSeconds: grace,
     longestRequestSeconds: R,
     containers: ordered,
@@ -183,8 +191,18 @@ function containerTimeline(
   };
 }
 
-/** Turns each container's reaction into the windows in which requests fail. */
-function failureWindowsOf(containers: ContainerTimeline[], E: number, R: number): FailureWindow[] {
+/**
+ * Turns each container's reaction into the windows in which requests fail. The front decides how long
+ * requests reach a pod with nginx: `l7` (an ingress balancing each request to ready pod IPs, as
+ * ingress-nginx does) until the endpoint removal has propagated; `l4` (a kube-proxy Service, connection
+ * level) on established client keep-alive connections until nginx closes them.
+ */
+function failureWindowsOf(
+  containers: ContainerTimeline[],
+  E: number,
+  R: number,
+  assumedFront: Front,
+): FailureWindow[] {
   const windows: FailureWindow[] = [];
   const nginx = containers.find((c) => c.role === "nginx");
   const serving = containers.filter((c) => c.role === "fpm" || c.role === "nginx");
@@ -219,17 +237,43 @@ function failureWindowsOf(containers: ContainerTimeline[], E: number, R: number)
         });
       }
     }
-    windows.push(...inFlightWindows(c, lastArrival, E, R));
+    if (assumedFront === "l4" && nginx && c.role === "fpm") {
+      // Keep-alive clients pinned to this pod's nginx send past the propagation, until nginx closes.
+      const from = Math.max(E, c.closesAt);
+      if (from < nginx.closesAt) {
+        windows.push({
+          container: c.container,
+          kind: c.afterClose,
+          cause: "keepalive-pinned",
+          from,
+          to: nginx.closesAt,
+          explanation: `front l4: clients' keep-alive connections stay on this pod's nginx after php-fpm stops at ${fmt(c.closesAt)}, until nginx closes them at ${fmt(nginx.closesAt)}: their requests get 502`,
+        });
+      }
+    }
+    const arrivals =
+      assumedFront === "l4" && nginx
+        ? Math.max(lastArrival, Math.min(nginx.closesAt, nginx.exitAt))
+        : lastArrival;
+    windows.push(...inFlightWindows(c, arrivals, E, R, assumedFront));
   }
   return windows.sort((a, b) => a.from - b.from);
 }
 
-function inFlightWindows(c: ContainerTimeline, lastArrival: number, E: number, R: number): FailureWindow[] {
+function inFlightWindows(
+  c: ContainerTimeline,
+  lastArrival: number,
+  E: number,
+  R: number,
+  front: Front,
+): FailureWindow[] {
   const out: FailureWindow[] = [];
   for (const kill of c.kills ?? []) {
     // Requests arrive until `lastArrival` and run at most R: a kill after that finds none in flight.
-    // Clients send on idle keep-alive connections only while endpoints still route to the pod.
-    if (kill.kind === "keepalive-reset" ? kill.at >= E : kill.at >= lastArrival + R) continue;
+    // Behind an ingress (l7), requests are sent on idle keep-alive connections to the pod only while
+    // endpoints still route to it; behind a kube-proxy Service (l4), clients hold them until nginx closes.
+    const keepAliveUntil = front === "l4" ? Number.POSITIVE_INFINITY : E;
+    if (kill.kind === "keepalive-reset" ? kill.at >= keepAliveUntil : kill.at >= lastArrival + R) continue;
     out.push({
       container: c.container,
       kind: kill.kind,
