@@ -53,7 +53,32 @@ export function writeFpmConfig(input: FpmConfigInput): Launch {
     "catch_workers_output = yes",
   ];
   const fpmConf = join(dir, "php-fpm.conf");
-  writeFileSync(fpmConf, `${globals.join("\n")}\n\n${pool.join("\n")}\n`);
+  const own = (container.fpmConfigs ?? []).map((c) => runnableFpmConfig(c.text));
+  const sections = [globals.join("\n"), pool.join("\n")];
+  if (own.length > 0) {
+    // The user's files after ours, then what must stay ours again (a later value wins in php-fpm's ini
+    // reader), for every pool they define: where it listens, who it runs as, no paths of the image.
+    const pools = [...new Set(own.flatMap((o) => o.pools))];
+    sections.push(
+      ...own.map((o) => o.text),
+      [
+        "[global]",
+        `pid = ${join(dir, "php-fpm.pid")}`,
+        `error_log = ${join(dir, "php-fpm.log")}`,
+        "daemonize = no",
+      ].join("\n"),
+      ...["www", ...pools].map((name) =>
+        [
+          `[${name}]`,
+          `listen = ${input.ip}:${FPM_PORT}`,
+          "user = root",
+          "group = root",
+          "clear_env = no",
+        ].join("\n"),
+      ),
+    );
+  }
+  writeFileSync(fpmConf, `${sections.join("\n\n")}\n`);
   const phpIni = join(dir, "php.ini");
   writeFileSync(
     phpIni,
@@ -148,6 +173,45 @@ http {
     env: { PATH: PATH_ENV, POD_NAME: input.podName },
     logFile: join(dir, `${container.name}.out`),
   };
+}
+
+/** Keys of a user's php-fpm config that tie it to the image's file system or identity: dropped here. */
+const IMAGE_BOUND_KEYS = new Set([
+  "include",
+  "pid",
+  "error_log",
+  "daemonize",
+  "user",
+  "group",
+  "listen",
+  "listen.owner",
+  "listen.group",
+  "listen.mode",
+  "listen.acl_users",
+  "listen.acl_groups",
+  "listen.allowed_clients",
+  "access.log",
+  "slowlog",
+  "chroot",
+  "chdir",
+  "prefix",
+  "syslog.ident",
+]);
+
+/**
+ * A user's php-fpm config made runnable in a rehearsal pod: every setting kept (pm, max_children,
+ * process_control_timeout, request_terminate_timeout, …) but the image-bound ones above; the pools it
+ * defines are returned so that their `listen` can be set to the pod's address.
+ */
+export function runnableFpmConfig(text: string): { text: string; pools: string[] } {
+  const pools: string[] = [];
+  const lines = text.split(/\r?\n/).map((line) => {
+    const section = /^\s*\[([^\]]+)\]\s*$/.exec(line)?.[1]?.trim();
+    if (section && section !== "global") pools.push(section);
+    const key = /^\s*([\w.]+)\s*=/.exec(line)?.[1]?.toLowerCase();
+    return key && IMAGE_BOUND_KEYS.has(key) ? `; (rehearsal) ${line.trim()}` : line;
+  });
+  return { text: lines.join("\n"), pools };
 }
 
 /**

@@ -99,6 +99,12 @@ function containerPlan(container: Container, assumptions: Assumptions): Containe
       (s) => s.scope === "php-ini" && s.key === "process_control_timeout",
     );
     if (ini.length > 0) plan.phpIniLines = ini.map((s) => `${s.key}=${s.value}`);
+    const own = container.configs.flatMap((c, i) =>
+      (c.placement === "fpm-main" || c.placement === "fpm-include") && c.origin.kind !== "dockerfile"
+        ? [{ name: `user-${i}.conf`, text: c.origin.text }]
+        : [],
+    );
+    if (own.length > 0) plan.fpmConfigs = own;
   }
   return plan;
 }

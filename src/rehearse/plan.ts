@@ -52,6 +52,12 @@ export interface ContainerPlan {
   sidecar?: boolean;
   /** fpm: `process_control_timeout` written in fpm's own `[global]` section. */
   processControlTimeoutSeconds?: number;
+  /**
+   * fpm: the user's own php-fpm config files (the linked ConfigMaps and files, in the order php-fpm reads
+   * them), run after the rehearsal's globals with what ties them to the image made runnable here (see
+   * `configs.ts`).
+   */
+  fpmConfigs?: { name: string; text: string }[];
   /** fpm: lines written to a php.ini `conf.d/*.ini` file (where fpm's own globals are ignored). */
   phpIniLines?: string[];
   /** fpm: `pm.max_children` of the static pool (default 16). */
