@@ -5,7 +5,7 @@ import { blockingProblems } from "../check.js";
 import { checkPaths } from "../index.js";
 import { buildModel } from "../model/build.js";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../model/types.js";
-import { planFromWorkload } from "../rehearse/from-model.js";
+import { planFromWorkload, unsafeContainerName } from "../rehearse/from-model.js";
 import {
   type RehearsalPlan,
   RehearseError,
@@ -163,6 +163,8 @@ async function manifestPlans(
   const model = buildModel(files, checkOptions);
   const plans: RehearsalPlan[] = [];
   for (const workload of model.workloads.filter((w) => w.kind !== "Image")) {
+    const unsafe = unsafeContainerName(workload);
+    if (unsafe) return unsafe;
     const plan = planFromWorkload(workload, assumptions, replicas ?? workload.replicas?.value ?? 3);
     if (plan) plans.push({ ...plan, name: `manifests:${workload.name}` });
   }

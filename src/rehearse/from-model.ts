@@ -2,6 +2,7 @@ import { processControlTimeout, resolveRolloutValue, stopSignal } from "../model
 import type { Assumptions, Container, Workload } from "../model/types.js";
 import { computeTimeline } from "../timeline/timeline.js";
 import type { ContainerPlan, PreStopPlan, ReadinessPlan, RehearsalPlan, StopSignal } from "./plan.js";
+import { CONTAINER_NAME } from "./pod.js";
 
 const STOP_SIGNALS: readonly StopSignal[] = [
   "SIGTERM",
@@ -30,6 +31,7 @@ export function planFromWorkload(
 ): RehearsalPlan | undefined {
   const fpm = workload.containers.filter((c) => c.role === "fpm");
   if (fpm.length === 0) return undefined;
+  if (unsafeContainerName(workload)) return undefined;
   const nginx = workload.containers.filter((c) => c.role === "nginx");
   const timeline = computeTimeline(workload, assumptions);
   // Declaration order (init containers first, as the model lists them): native sidecars stop in reverse of it.
@@ -62,6 +64,17 @@ export function planFromWorkload(
     };
   }
   return plan;
+}
+
+/**
+ * Why a workload cannot be rehearsed safely: a container name that is not a DNS-1123 label (Kubernetes'
+ * rule) would become a path of its own (`../x`) under the rehearsal's temp directory. Undefined when none.
+ */
+export function unsafeContainerName(workload: Workload): string | undefined {
+  const bad = workload.containers.find((c) => !CONTAINER_NAME.test(c.name));
+  return bad
+    ? `${workload.id}: container name ${JSON.stringify(bad.name)} is not a DNS-1123 label, as Kubernetes requires: not rehearsed`
+    : undefined;
 }
 
 function containerPlan(container: Container, assumptions: Assumptions): ContainerPlan {

@@ -173,9 +173,29 @@ export interface ExecResult {
 }
 
 /**
+ * What an exec hook or probe from a manifest runs as (#16): the unprivileged user `nobody` with no
+ * supplementary groups, no way to gain privileges (`no_new_privs`), and of root's capabilities only
+ * CAP_KILL, so that `kill -QUIT 1` still reaches the container's PID 1 (which runs as root here, as in most
+ * images) while the host's files are out of reach of its writes. Its mount namespace is the container's
+ * private one; its network is the host's (the pods' loopback addresses must stay reachable): see
+ * docs/REHEARSE.md, "What it runs".
+ */
+export const HOOK_SANDBOX = [
+  "setpriv",
+  "--reuid=65534",
+  "--regid=65534",
+  "--clear-groups",
+  "--inh-caps=-all,+kill",
+  "--ambient-caps=+kill",
+  "--bounding-set=-all,+kill",
+  "--no-new-privs",
+  "--",
+];
+
+/**
  * Run `argv` inside the namespace of `target` (`nsenter --pid --mount`), as the kubelet runs an exec hook or
- * probe inside a container: `kill ... 1` there reaches the container's PID 1. The process dies with the
- * namespace when PID 1 exits, as in a container.
+ * probe inside a container: `kill ... 1` there reaches the container's PID 1. It runs sandboxed
+ * (`HOOK_SANDBOX`). The process dies with the namespace when PID 1 exits, as in a container.
  */
 export function execInNamespace(
   target: NamespaceProcess,
@@ -184,11 +204,16 @@ export function execInNamespace(
   env: Record<string, string> = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
 ): Promise<ExecResult> {
   const startMs = performance.now();
-  const child = spawn("nsenter", ["--target", String(target.pid1), "--pid", "--mount", "--", ...argv], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env,
-  });
+  const child = spawn(
+    "nsenter",
+    ["--target", String(target.pid1), "--pid", "--mount", "--", ...HOOK_SANDBOX, ...argv],
+    {
+      detached: true,
+      cwd: "/",
+      stdio: ["ignore", "pipe", "pipe"],
+      env,
+    },
+  );
   registry.track(child);
   let stdout = "";
   let stderr = "";

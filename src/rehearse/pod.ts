@@ -62,6 +62,9 @@ export class RunningContainer {
   }
 }
 
+/** Kubernetes' container names: DNS-1123 labels (`IsDNS1123Label`, at most 63 characters). */
+export const CONTAINER_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 let nextAddress = 0;
 
 /**
@@ -110,6 +113,13 @@ export class Pod {
 
   /** Start every container (native sidecars first, as the kubelet does) and begin probing. */
   static async start(ctx: RuntimeContext, name: string, plan: PodPlan): Promise<Pod> {
+    // Container names become directory names: only what Kubernetes accepts (a DNS-1123 label), never `../`.
+    for (const c of plan.containers) {
+      if (!CONTAINER_NAME.test(c.name))
+        throw new Error(
+          `container name ${JSON.stringify(c.name)} is not a DNS-1123 label (Kubernetes' rule)`,
+        );
+    }
     const ip = await allocatePodIp();
     const dir = join(ctx.workDir, name);
     mkdirSync(dir, { recursive: true });
