@@ -69,7 +69,7 @@ function formatFinding(
 export function formatTimeline(t: Timeline, c = pc.createColors(false)): string[] {
   const lines = [
     c.dim(
-      `  timeline: propagation ${fmt(t.propagationSeconds)}, grace ${fmt(t.gracePeriodSeconds)}, longest request ${fmt(t.longestRequestSeconds)}`,
+      `  timeline: propagation ${fmt(t.propagationSeconds)}, grace ${fmt(t.gracePeriodSeconds)}, longest request ${fmt(t.longestRequestSeconds)}, front ${t.front ?? "l7"}`,
     ),
   ];
   for (const e of t.events) {
