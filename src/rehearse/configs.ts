@@ -132,10 +132,15 @@ http {
   uwsgi_temp_path ${t("uwsgi")};
   scgi_temp_path ${t("scgi")};
   keepalive_timeout ${container.keepaliveTimeoutSeconds ?? 65}s;
-  server {
+${
+  container.fastcgiKeepAlive
+    ? `  upstream php_fpm { server ${input.fastcgiUpstream}; keepalive ${container.fastcgiKeepAlive}; }
+`
+    : ""
+}  server {
     listen ${input.ip}:${NGINX_PORT} backlog=511;
     location / {
-      fastcgi_pass ${input.fastcgiUpstream};
+      fastcgi_pass ${container.fastcgiKeepAlive ? "php_fpm" : input.fastcgiUpstream};${container.fastcgiKeepAlive ? " fastcgi_keep_conn on;" : ""}
       fastcgi_connect_timeout 10s;
       fastcgi_read_timeout 120s;
       fastcgi_param SCRIPT_FILENAME ${script};

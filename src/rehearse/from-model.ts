@@ -106,6 +106,11 @@ function containerPlan(container: Container, assumptions: Assumptions): Containe
     };
   }
   if (container.sidecar) plan.sidecar = true;
+  const nginxSetting = (key: string) =>
+    container.settings.filter((s) => s.scope === "nginx" && s.key === key).map((s) => s.value.trim());
+  const pool = Number(nginxSetting("keepalive")[0]);
+  if (container.role === "nginx" && nginxSetting("fastcgi_keep_conn").includes("on") && pool > 0)
+    plan.fastcgiKeepAlive = pool;
   if (container.role === "fpm") {
     plan.processControlTimeoutSeconds = processControlTimeout(container).value;
     const ini = container.settings.filter(

@@ -62,6 +62,8 @@ export interface ContainerPlan {
   phpIniLines?: string[];
   /** fpm: `pm.max_children` of the static pool (default 16). */
   maxChildren?: number;
+  /** nginx: FastCGI keep-alive to php-fpm (`fastcgi_keep_conn on`, `upstream { keepalive N; }`), N. */
+  fastcgiKeepAlive?: number;
   /** nginx: `keepalive_timeout` in seconds (default 65, nginx's default). */
   keepaliveTimeoutSeconds?: number;
 }

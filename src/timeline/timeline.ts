@@ -32,13 +32,39 @@ export function computeTimeline(workload: Workload, assumptions: Assumptions): T
   const containers: ContainerTimeline[] = [];
   // php-fpm before nginx: nginx's drain of proxied requests ends when the php-fpm of its pod has exited.
   const main = workload.containers.filter((c) => !c.sidecar);
+  // FastCGI keep-alive from this pod's nginx holds php-fpm's workers while nginx lives (reaction.ts).
+  const keepAlive = workload.containers.some(usesFastcgiKeepAlive);
+  if (keepAlive)
+    notes.add("nginx keeps FastCGI connections alive: php-fpm's finish lasts while nginx holds them");
+  const held = keepAlive ? Number.POSITIVE_INFINITY : undefined;
   for (const container of main.filter((c) => c.role !== "nginx"))
-    containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes));
+    containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, undefined, held));
   const fpmExit = containers.some((c) => c.role === "fpm")
     ? Math.max(...containers.filter((c) => c.role === "fpm").map((c) => c.exitAt))
     : Number.POSITIVE_INFINITY;
   for (const container of main.filter((c) => c.role === "nginx"))
     containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, fpmExit));
+  const nginxExit = Math.max(
+    Number.NEGATIVE_INFINITY,
+    ...containers.filter((c) => c.role === "nginx").map((c) => c.exitAt),
+  );
+  if (keepAlive) {
+    // Now that nginx's exit is known: the cached connections close with it.
+    for (const [i, c] of containers.entries()) {
+      const container = main.find((m) => m.name === c.container);
+      if (c.role === "fpm" && container)
+        containers[i] = containerTimeline(
+          container,
+          grace,
+          undefined,
+          R,
+          assumptions,
+          notes,
+          undefined,
+          nginxExit,
+        );
+    }
+  }
   // Native sidecars wait for their turn (timeline/kubelet.ts): every main container, and the sidecar
   // declared after them, have exited; so they stop in reverse order of declaration.
   const prerequisites = stopPrerequisites(workload.containers);
@@ -48,7 +74,10 @@ export function computeTimeline(workload: Workload, assumptions: Assumptions): T
       0,
       ...containers.filter((t) => waitsFor.includes(t.container)).map((t) => t.exitAt),
     );
-    containers.push(containerTimeline(container, grace, turnAt, R, assumptions, notes));
+    const heldUntil = keepAlive && container.role === "fpm" ? nginxExit : undefined;
+    containers.push(
+      containerTimeline(container, grace, turnAt, R, assumptions, notes, Number.POSITIVE_INFINITY, heldUntil),
+    );
   }
   const ordered = workload.containers.map(
     (c) => containers.find((t) => t.container === c.name) as ContainerTimeline,
@@ -81,6 +110,7 @@ function containerTimeline(
   assumptions: Assumptions,
   notes: Set<string>,
   upstreamExitAt = Number.POSITIVE_INFINITY,
+  heldUntil?: number,
 ): ContainerTimeline {
   const signals: SignalDelivery[] = [];
   const wrapper = container.pid1.form === "shell-wrapper";
@@ -177,7 +207,7 @@ function containerTimeline(
       `${container.name}: process_control_timeout read as 0; ${container.unseenConfigs.join(", ")} is not among the inputs`,
     );
   }
-  const reaction = reactionOf(container.role, signals, pct, R, upstreamExitAt);
+  const reaction = reactionOf(container.role, signals, pct, R, upstreamExitAt, heldUntil);
   return {
     container: container.name,
     role: container.role,
@@ -335,6 +365,16 @@ function eventsOf(containers: ContainerTimeline[], E: number, grace: number): Ti
 
 export function fmt(seconds: number): string {
   return Number.isFinite(seconds) ? `${Number(seconds.toFixed(1))}s` : "never";
+}
+
+/** nginx with `fastcgi_keep_conn on` and an upstream `keepalive` pool (connections cached to php-fpm). */
+function usesFastcgiKeepAlive(container: Container): boolean {
+  if (container.role !== "nginx") return false;
+  const on = (key: string) => container.settings.filter((s) => s.scope === "nginx" && s.key === key);
+  return (
+    on("fastcgi_keep_conn").some((s) => s.value.trim() === "on") &&
+    on("keepalive").some((s) => Number(s.value) > 0)
+  );
 }
 
 /** A stop signal spelled as the container runtimes parse it: `SIGQUIT` or a number, not `QUIT`. */

@@ -140,3 +140,21 @@ test("1 replica, maxUnavailable 1: kube-proxy falls back to the serving terminat
   assert.equal(measured.endpoints.none, 0, JSON.stringify(measured.endpoints));
   assert.equal(measured.failed, 0, JSON.stringify(measured.failedByKind));
 });
+
+test("FastCGI keep-alive holds php-fpm through its whole process_control_timeout, predicted and measured", async () => {
+  const workload = await fixture("fastcgi-keepalive.yaml");
+  const timeline = computeTimeline(workload, assumptions);
+  const php = timeline.containers.find((c) => c.container === "php");
+  assert.ok(php);
+  // SIGQUIT at 1 s, requests of at most 1 s: 2 s without keep-alive; held until 1 + 6 s with it.
+  assert.equal(php.exitAt, 7);
+  const plan = planFromWorkload(workload, assumptions, 1);
+  assert.equal(plan?.pod.containers.find((c) => c.role === "nginx")?.fastcgiKeepAlive, 8);
+  const measured = await rehearseOnce(workload, 10, [{ share: 1, ms: 50 }]);
+  const exit = at(measured.events, "php", ["exit"]);
+  assert.ok(
+    Math.abs(exit - php.exitAt) <= TOLERANCE_SECONDS,
+    `php exited ${exit}s, predicted ${php.exitAt}s`,
+  );
+  assert.equal(measured.failed, 0, JSON.stringify(measured.failedByKind));
+});
