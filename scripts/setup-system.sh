@@ -17,11 +17,13 @@ command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 # xmllint checks `check --format junit` against a JUnit XSD in the report tests.
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+# nginx's Lua module runs the rehearsal's ingress (--front l7) as ingress-nginx balances: per request, no reload.
+[ -e /usr/lib/nginx/modules/ngx_http_lua_module.so ] || missing+=(libnginx-mod-http-lua)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "fpm-graceful: the rehearsal needs real servers that are not installed: ${missing[*]}." >&2
   echo "Install them as root, then run this again:" >&2
-  echo "  apt-get update && apt-get install -y nginx php-fpm util-linux busybox libxml2-utils" >&2
+  echo "  apt-get update && apt-get install -y nginx php-fpm util-linux busybox libxml2-utils libnginx-mod-http-lua" >&2
   exit 2
 fi
 echo "fpm-graceful: installing ${missing[*]} from Debian's packages" >&2

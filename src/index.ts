@@ -8,7 +8,7 @@
  */
 import { type CheckOptions, type CheckResult, checkSources } from "./check.js";
 import { assumptionsFrom, CONFIG_NAMES, findConfigFile, loadConfig } from "./config.js";
-import { DEFAULT_ASSUMPTIONS } from "./model/types.js";
+import { DEFAULT_ASSUMPTIONS, type Front } from "./model/types.js";
 import { DEFAULT_MAX_FILE_BYTES, readInputs, type SourceFile } from "./sources/files.js";
 
 export { type CheckResult, checkSources, failsAt } from "./check.js";
@@ -33,6 +33,8 @@ export interface CheckPathsOptions {
   propagation?: number;
   maxRequest?: number;
   kubeVersion?: string;
+  /** `--front`: l7 (an ingress, the default) or l4 (a kube-proxy Service). */
+  front?: Front;
   dockerfiles?: Record<string, string>;
   /**
    * Config file; when not given, `.fpm-graceful.yaml` or `.yml` in the working directory or the nearest
@@ -57,6 +59,7 @@ export async function checkPaths(
     propagationSeconds: options.propagation ?? fromConfig.propagationSeconds,
     maxRequestSeconds: options.maxRequest ?? fromConfig.maxRequestSeconds,
     kubeVersion: options.kubeVersion ?? fromConfig.kubeVersion,
+    front: options.front ?? DEFAULT_ASSUMPTIONS.front,
   };
   const { files, problems } = await readInputs(paths, {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { blockingProblems, type CheckResult, failsAt } from "../check.js";
 import { type CheckPathsOptions, checkPaths } from "../index.js";
-import { DEFAULT_ASSUMPTIONS, type Problem } from "../model/types.js";
+import { DEFAULT_ASSUMPTIONS, type Front, type Problem } from "../model/types.js";
 import { escapeControl, neutralizeWorkflowCommands } from "../report/escape.js";
 import { FORMATS, FORMATTERS, type Format } from "../report/index.js";
 import type { Severity } from "../rules/types.js";
@@ -36,6 +36,11 @@ export function addModelOptions(command: Command): Command {
       "--kube-version <version>",
       `target Kubernetes version, e.g. 1.31 or v1.29.3 (default ${DEFAULT_ASSUMPTIONS.kubeVersion})`,
       kubeVersionOption,
+    )
+    .option(
+      "--front <front>",
+      "l7 (an ingress) or l4 (a kube-proxy Service) (default l7)",
+      choiceOption(["l4", "l7"] as const),
     )
     .option("--dockerfile <container=path>", "link a Dockerfile to a container (repeatable)", keyValueOption)
     .option(
@@ -103,6 +108,7 @@ export function modelOptions(opts: Record<string, unknown>): CheckPathsOptions {
     propagation: opts.propagation as number | undefined,
     maxRequest: opts.maxRequest as number | undefined,
     kubeVersion: opts.kubeVersion as string | undefined,
+    front: opts.front as Front | undefined,
     dockerfiles: opts.dockerfile as Record<string, string> | undefined,
     config: opts.config as string | undefined,
     maxFileBytes: opts.maxFileSize as number | undefined,

@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
+import { blockingProblems } from "../check.js";
+import { checkPaths } from "../index.js";
 import { buildModel } from "../model/build.js";
-import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
-import { planFromWorkload } from "../rehearse/from-model.js";
+import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../model/types.js";
+import { planFromWorkload, unsafeContainerName } from "../rehearse/from-model.js";
 import {
-  parseRehearseFlags,
-  REHEARSE_DEFAULTS,
   type RehearsalPlan,
   RehearseError,
   rehearse,
@@ -14,10 +14,11 @@ import {
   renderJson,
   renderTable,
 } from "../rehearse/index.js";
-import { readInputs } from "../sources/files.js";
+import { fmt } from "../timeline/timeline.js";
 import { writeFileAtomic } from "../write.js";
-import { EXIT } from "./check-command.js";
-import { kubeVersionOption } from "./options.js";
+import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
+import { durationOption } from "./options.js";
+import { parseRehearseFlags, REHEARSE_DEFAULTS } from "./rehearse-options.js";
 
 /** Strategies whose failed requests make `rehearse` exit 1: the ones that claim to be correct. */
 const MUST_NOT_FAIL = /^(recommended|manifests)/;
@@ -28,7 +29,7 @@ const MUST_NOT_FAIL = /^(recommended|manifests)/;
  * written (`manifests`) next to what the tool recommends.
  */
 export function rehearseCommand(): Command {
-  return new Command("rehearse")
+  const command = new Command("rehearse")
     .description(
       "replay rolling restarts against real nginx + php-fpm under load and count every failed request",
     )
@@ -41,12 +42,9 @@ export function rehearseCommand(): Command {
       `comma-separated: naive, seed, recommended, manifests (default ${REHEARSE_DEFAULTS.strategy}; with a PATH: manifests,recommended)`,
     )
     .option(
-      "--propagation <seconds>",
-      `endpoint removal lands this long after deletion (default ${REHEARSE_DEFAULTS.propagation})`,
-    )
-    .option(
-      "--jitter <seconds>",
-      "extra per-connection delay before a client sees endpoint removal (default 0)",
+      "--jitter <duration>",
+      "extra per-connection delay before a client sees endpoint removal, e.g. 200ms (default 0)",
+      durationOption,
     )
     .option(
       "--replicas <n>",
@@ -55,7 +53,10 @@ export function rehearseCommand(): Command {
     .option("--restarts <n>", `rolling restarts per strategy (default ${REHEARSE_DEFAULTS.restarts})`)
     .option("--rps <n>", `requests per second, open model (default ${REHEARSE_DEFAULTS.rps})`)
     .option("--mix <mix>", `request durations, e.g. ${REHEARSE_DEFAULTS.mix}`)
-    .option("--shell <shell>", "/bin/sh of the image for exec hooks: dash (Debian) or busybox (Alpine)")
+    .option(
+      "--shell <shell>",
+      "override every image's /bin/sh for exec hooks: dash (Debian) or busybox (Alpine); default: each image's, as the model reads it",
+    )
     .option(
       "--topology <topology>",
       "separate (nginx Deployment in front of an fpm Service) or sidecar (one pod)",
@@ -64,8 +65,9 @@ export function rehearseCommand(): Command {
       "--seed-stop-signal <signal>",
       "the seed strategy's image stop signal: SIGQUIT (official image) or SIGTERM",
     )
-    .option("--kube-version <version>", "target Kubernetes version when reading manifests", kubeVersionOption)
-    .option("--json", "print the results as JSON")
+    .option("-f, --format <format>", "text or json (default text)")
+    .option("--json", "the same as --format json")
+    .option("-o, --output <file>", "write the results to a file (atomically) instead of stdout")
     .option("--report <file>", "write a self-contained HTML report with the timeline picture")
     .option("--php-fpm <path>", "php-fpm binary (default /usr/sbin/php-fpm8.2)")
     .option("--nginx <path>", "nginx binary (default /usr/sbin/nginx)")
@@ -73,50 +75,69 @@ export function rehearseCommand(): Command {
       "--app <dir>",
       "your docroot instead of the bundled app (its front controller index.php gets the load)",
     )
-    .action(async (paths: string[], opts) => {
-      const requested = String(
-        opts.strategy ?? (paths.length > 0 ? "manifests,recommended" : REHEARSE_DEFAULTS.strategy),
-      )
-        .split(",")
-        .map((s) => s.trim());
-      const wantsManifests = requested.includes("manifests");
-      if (wantsManifests && paths.length === 0)
-        return fail("--strategy manifests needs a PATH to read the manifests from");
-      const builtIn = requested.filter((s) => s !== "manifests").join(",");
-      const parsed = parseRehearseFlags({ ...opts, strategy: builtIn || "recommended" });
-      if (!parsed.options) return fail(parsed.problems.join("\n"));
-      const options = parsed.options;
-      if (!builtIn) options.strategies = [];
-      if (opts.app) {
-        const app = resolve(opts.app);
-        if (!existsSync(join(app, "index.php")))
-          return fail(`--app ${opts.app}: no index.php in that directory`);
-        options.appDir = app;
-      }
-      if (wantsManifests) {
-        const plans = await manifestPlans(
-          paths,
-          opts.kubeVersion,
-          options.propagationSeconds,
-          opts.replicas ? options.replicas : undefined,
-        );
-        if (typeof plans === "string") return fail(plans);
-        options.strategies = [...plans, ...options.strategies];
-      }
-      try {
-        const result = await rehearse(options);
-        process.stdout.write(parsed.json ? renderJson(result) : renderTable(result));
-        if (parsed.report) {
-          await writeFileAtomic(parsed.report, renderHtml(result));
-          process.stderr.write(`report written to ${parsed.report}\n`);
+    .option(
+      "--dry-run",
+      "with a PATH: print the plans and the model's assumptions read from it, run nothing",
+    );
+  return addModelOptions(command).action(async (paths: string[], opts) => {
+    const requested = String(
+      opts.strategy ?? (paths.length > 0 ? "manifests,recommended" : REHEARSE_DEFAULTS.strategy),
+    )
+      .split(",")
+      .map((s) => s.trim());
+    const wantsManifests = requested.includes("manifests");
+    if (wantsManifests && paths.length === 0)
+      return fail("--strategy manifests needs a PATH to read the manifests from");
+    const builtIn = requested.filter((s) => s !== "manifests").join(",");
+    const parsed = parseRehearseFlags({ ...opts, strategy: builtIn || "recommended" });
+    if (!parsed.options) return fail(parsed.problems.join("\n"));
+    const options = parsed.options;
+    if (!builtIn) options.strategies = [];
+    if (opts.app) {
+      const app = resolve(opts.app);
+      if (!existsSync(join(app, "index.php")))
+        return fail(`--app ${opts.app}: no index.php in that directory`);
+      options.appDir = app;
+    }
+    if (wantsManifests) {
+      const read = await manifestPlans(paths, opts, opts.replicas ? options.replicas : undefined);
+      if (typeof read === "string") return fail(read);
+      // The user's own assumptions (flags, else the config file) drive the whole rehearsal, as they drive check.
+      options.propagationSeconds = read.assumptions.propagationSeconds;
+      options.front = read.assumptions.front ?? DEFAULT_ASSUMPTIONS.front;
+      options.strategies = [...read.plans, ...options.strategies];
+      process.stderr.write(`${read.lines.join("\n")}\n`);
+      if (opts.dryRun) {
+        for (const plan of read.plans) {
+          process.stdout.write(`${plan.name}: ${plan.description}\n`);
+          for (const note of plan.notes) process.stdout.write(`  - ${note}\n`);
         }
-        const failing = result.strategies.filter((s) => MUST_NOT_FAIL.test(s.name) && s.failed > 0);
-        process.exitCode = failing.length > 0 ? EXIT.findings : EXIT.ok;
-      } catch (error) {
-        if (error instanceof RehearseError) return fail(error.message);
-        throw error;
+        process.stdout.write(`${read.lines.join("\n")}\n`);
+        process.exitCode = EXIT.ok;
+        return;
       }
-    });
+    } else if (opts.dryRun) return fail("--dry-run needs a PATH: it prints the plans read from it");
+    try {
+      const result = await rehearse(options);
+      const rendered = parsed.format === "json" ? renderJson(result) : renderTable(result);
+      if (parsed.output) {
+        await writeFileAtomic(parsed.output, rendered);
+        process.stderr.write(`results written to ${parsed.output}\n`);
+      } else process.stdout.write(rendered);
+      if (parsed.report) {
+        await writeFileAtomic(parsed.report, renderHtml(result));
+        process.stderr.write(`report written to ${parsed.report}\n`);
+      }
+      const failing = result.strategies.filter((s) => MUST_NOT_FAIL.test(s.name) && s.failed > 0);
+      // A stalled run measured another scenario: neither a pass nor a failure (exit 2, said in the output).
+      process.exitCode = !result.valid ? EXIT.usage : failing.length > 0 ? EXIT.findings : EXIT.ok;
+      if (!result.valid)
+        process.stderr.write("fpm-graceful rehearse: the run stalled beyond its bound: results invalid\n");
+    } catch (error) {
+      if (error instanceof RehearseError) return fail(error.message);
+      throw error;
+    }
+  });
 }
 
 function fail(message: string): void {
@@ -124,26 +145,35 @@ function fail(message: string): void {
   process.exitCode = EXIT.usage;
 }
 
+/**
+ * The user's workloads as `check` reads them (`checkPaths`: `.fpm-graceful.yaml` or `--config`, `--dockerfile`,
+ * `--max-request`, `--propagation`, `--kube-version`, `--front`), each made into a plan; and the model's
+ * assumptions, in the words `check` prints them.
+ */
 async function manifestPlans(
   paths: string[],
-  kubeVersion: string | undefined,
-  propagationSeconds: number,
+  opts: Record<string, unknown>,
   replicas: number | undefined,
-): Promise<RehearsalPlan[] | string> {
-  const { files, problems } = await readInputs(paths);
-  const model = buildModel(files);
-  const all = [...problems, ...model.problems];
-  if (all.length > 0) return all.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join("\n");
-  const assumptions = {
-    ...DEFAULT_ASSUMPTIONS,
-    propagationSeconds,
-    kubeVersion: kubeVersion ?? DEFAULT_ASSUMPTIONS.kubeVersion,
-  };
+): Promise<{ plans: RehearsalPlan[]; assumptions: Assumptions; lines: string[] } | string> {
+  const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
+  const blocking = blockingProblems(result.problems);
+  if (blocking.length > 0)
+    return blocking.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join("\n");
+  const { assumptions } = checkOptions;
+  const model = buildModel(files, checkOptions);
   const plans: RehearsalPlan[] = [];
   for (const workload of model.workloads.filter((w) => w.kind !== "Image")) {
+    const unsafe = unsafeContainerName(workload);
+    if (unsafe) return unsafe;
     const plan = planFromWorkload(workload, assumptions, replicas ?? workload.replicas?.value ?? 3);
     if (plan) plans.push({ ...plan, name: `manifests:${workload.name}` });
   }
   if (plans.length === 0) return `no php-fpm workload in ${paths.join(", ")} to rehearse`;
-  return plans;
+  const lines = [
+    `model assumptions: propagation ${fmt(assumptions.propagationSeconds)}, longest request ${fmt(assumptions.maxRequestSeconds)}, Kubernetes ${assumptions.kubeVersion}, front ${assumptions.front ?? DEFAULT_ASSUMPTIONS.front}`,
+  ];
+  for (const w of result.workloads.filter((x) => plans.some((p) => p.description.startsWith(x.id)))) {
+    lines.push(w.id, ...w.timeline.assumptions.map((a) => `  assumed: ${a}`));
+  }
+  return { plans, assumptions, lines };
 }

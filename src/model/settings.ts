@@ -42,6 +42,8 @@ const NGINX_KEYS = new Set([
   "worker_shutdown_timeout",
   "keepalive_timeout",
   "listen",
+  "fastcgi_keep_conn",
+  "keepalive",
 ]);
 
 /**

@@ -168,6 +168,10 @@ export interface ImageFacts {
 export interface Probe {
   kind: "httpGet" | "tcpSocket" | "exec" | "grpc";
   loc: SourceLocation;
+  /** `periodSeconds`, `failureThreshold`, `successThreshold` when the manifest sets them (defaults 10, 3, 1). */
+  periodSeconds?: number;
+  failureThreshold?: number;
+  successThreshold?: number;
 }
 
 export interface Container {
@@ -286,12 +290,22 @@ export interface Assumptions {
   maxRequestSeconds: number;
   /** Target Kubernetes minor version, e.g. `1.31`. */
   kubeVersion: string;
+  /** What sends traffic to the pods (`--front`); absent means `DEFAULT_ASSUMPTIONS.front`. */
+  front?: Front;
 }
 
-export const DEFAULT_ASSUMPTIONS: Assumptions = {
+/**
+ * The hop in front of the pods: `l7` an ingress controller that balances each request to pod IPs and retries
+ * an idempotent request on a connect error (ingress-nginx, the Gateway API implementations); `l4` a plain
+ * kube-proxy Service, where an established client connection stays on its pod.
+ */
+export type Front = "l4" | "l7";
+
+export const DEFAULT_ASSUMPTIONS: Assumptions & { front: Front } = {
   propagationSeconds: 5,
   maxRequestSeconds: 30,
   kubeVersion: "1.33",
+  front: "l7",
 };
 
 /** Kubernetes' default `terminationGracePeriodSeconds`. */

@@ -202,7 +202,13 @@ function readPreStop(view: YamlView | undefined): PreStopHook | undefined {
 function readProbe(view: YamlView | undefined): Probe | undefined {
   if (!view?.isMap()) return undefined;
   const kind = (["httpGet", "tcpSocket", "exec", "grpc"] as const).find((k) => view.get(k));
-  return kind ? { kind, loc: view.keyLoc() } : undefined;
+  if (!kind) return undefined;
+  const probe: Probe = { kind, loc: view.keyLoc() };
+  for (const key of ["periodSeconds", "failureThreshold", "successThreshold"] as const) {
+    const value = view.get(key)?.integer();
+    if (value !== undefined && value >= 1) probe[key] = value;
+  }
+  return probe;
 }
 
 /**

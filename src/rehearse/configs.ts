@@ -53,7 +53,32 @@ export function writeFpmConfig(input: FpmConfigInput): Launch {
     "catch_workers_output = yes",
   ];
   const fpmConf = join(dir, "php-fpm.conf");
-  writeFileSync(fpmConf, `${globals.join("\n")}\n\n${pool.join("\n")}\n`);
+  const own = (container.fpmConfigs ?? []).map((c) => runnableFpmConfig(c.text));
+  const sections = [globals.join("\n"), pool.join("\n")];
+  if (own.length > 0) {
+    // The user's files after ours, then what must stay ours again (a later value wins in php-fpm's ini
+    // reader), for every pool they define: where it listens, who it runs as, no paths of the image.
+    const pools = [...new Set(own.flatMap((o) => o.pools))];
+    sections.push(
+      ...own.map((o) => o.text),
+      [
+        "[global]",
+        `pid = ${join(dir, "php-fpm.pid")}`,
+        `error_log = ${join(dir, "php-fpm.log")}`,
+        "daemonize = no",
+      ].join("\n"),
+      ...["www", ...pools].map((name) =>
+        [
+          `[${name}]`,
+          `listen = ${input.ip}:${FPM_PORT}`,
+          "user = root",
+          "group = root",
+          "clear_env = no",
+        ].join("\n"),
+      ),
+    );
+  }
+  writeFileSync(fpmConf, `${sections.join("\n\n")}\n`);
   const phpIni = join(dir, "php.ini");
   writeFileSync(
     phpIni,
@@ -107,10 +132,15 @@ http {
   uwsgi_temp_path ${t("uwsgi")};
   scgi_temp_path ${t("scgi")};
   keepalive_timeout ${container.keepaliveTimeoutSeconds ?? 65}s;
-  server {
+${
+  container.fastcgiKeepAlive
+    ? `  upstream php_fpm { server ${input.fastcgiUpstream}; keepalive ${container.fastcgiKeepAlive}; }
+`
+    : ""
+}  server {
     listen ${input.ip}:${NGINX_PORT} backlog=511;
     location / {
-      fastcgi_pass ${input.fastcgiUpstream};
+      fastcgi_pass ${container.fastcgiKeepAlive ? "php_fpm" : input.fastcgiUpstream};${container.fastcgiKeepAlive ? " fastcgi_keep_conn on;" : ""}
       fastcgi_connect_timeout 10s;
       fastcgi_read_timeout 120s;
       fastcgi_param SCRIPT_FILENAME ${script};
@@ -146,6 +176,58 @@ http {
   return {
     argv: wrapPid1(server, container.pid1),
     env: { PATH: PATH_ENV, POD_NAME: input.podName },
+    logFile: join(dir, `${container.name}.out`),
+  };
+}
+
+/** Keys of a user's php-fpm config that tie it to the image's file system or identity: dropped here. */
+const IMAGE_BOUND_KEYS = new Set([
+  "include",
+  "pid",
+  "error_log",
+  "daemonize",
+  "user",
+  "group",
+  "listen",
+  "listen.owner",
+  "listen.group",
+  "listen.mode",
+  "listen.acl_users",
+  "listen.acl_groups",
+  "listen.allowed_clients",
+  "access.log",
+  "slowlog",
+  "chroot",
+  "chdir",
+  "prefix",
+  "syslog.ident",
+]);
+
+/**
+ * A user's php-fpm config made runnable in a rehearsal pod: every setting kept (pm, max_children,
+ * process_control_timeout, request_terminate_timeout, …) but the image-bound ones above; the pools it
+ * defines are returned so that their `listen` can be set to the pod's address.
+ */
+export function runnableFpmConfig(text: string): { text: string; pools: string[] } {
+  const pools: string[] = [];
+  const lines = text.split(/\r?\n/).map((line) => {
+    const section = /^\s*\[([^\]]+)\]\s*$/.exec(line)?.[1]?.trim();
+    if (section && section !== "global") pools.push(section);
+    const key = /^\s*([\w.]+)\s*=/.exec(line)?.[1]?.toLowerCase();
+    return key && IMAGE_BOUND_KEYS.has(key) ? `; (rehearsal) ${line.trim()}` : line;
+  });
+  return { text: lines.join("\n"), pools };
+}
+
+/**
+ * A container that serves no traffic: a shell that exits at once on any stop signal a kubelet may send
+ * (it traps them, so PID 1 has a handler and the kernel delivers them), within the 0.1 s of its sleep.
+ */
+export function otherLaunch(dir: string, container: ContainerPlan): Launch {
+  const signals = "TERM INT QUIT HUP USR1";
+  return {
+    argv: ["/bin/sh", "-c", `trap 'exit 0' ${signals}; while :; do sleep 0.1; done`],
+    env: { PATH: PATH_ENV },
     logFile: join(dir, `${container.name}.out`),
   };
 }

@@ -5,6 +5,7 @@ export type PodEventKind =
   | "created"
   | "ready"
   | "unready"
+  | "not-serving"
   | "deleted"
   | "endpoint-removed"
   | "prestop-start"
@@ -12,6 +13,7 @@ export type PodEventKind =
   | "prestop-cut"
   | "signal"
   | "signal-dropped"
+  | "signal-skipped"
   | "sigkill"
   | "exit";
 

@@ -1,12 +1,5 @@
 /** The rehearsal's public API: run strategies against real nginx + php-fpm, and render what was measured. */
 export { type ClassifyContext, classify, FAILURE_KINDS, type FailureKind } from "./classify.js";
-export {
-  type ParsedRehearseFlags,
-  parseMix,
-  parseRehearseFlags,
-  REHEARSE_DEFAULTS,
-  type RehearseFlagValues,
-} from "./cli-options.js";
 export type { MixEntry, RequestRecord } from "./load.js";
 export type {
   ContainerPlan,

@@ -1,26 +1,29 @@
 /**
  * Pod termination as the kubelet does it (FACTS.md, "Kubernetes"): the endpoint removal starts at deletion,
- * in parallel with every container's preStop hook; after its hook each main container gets its stop signal;
- * grace accounting per `kuberuntime_container.go`: the hook's elapsed time, truncated to whole seconds, is
- * subtracted from the grace period and at least 2 s remain between stop signal and SIGKILL (so a hook cut at
- * the grace period gives the container 2 s more). Native sidecars get their stop signal only after every main
- * container has exited.
+ * in parallel with every container's preStop hook; then each container waits for its turn and gets its stop
+ * signal, SIGKILL when its grace runs out. The arithmetic and the order are the model's own, from one place
+ * (`timeline/kubelet.ts`, after `kuberuntime_container.go` `killContainer`): grace − ⌊preStop⌋ − ⌊wait for
+ * turn⌋, at least 2 s; native sidecars after every main container, in reverse order of declaration.
+ * The event log says what the kernel did: a stop signal to an exited container is `signal-skipped` (the
+ * runtime finds nothing to stop), one PID 1 has no handler for is `signal-dropped`.
  */
 import { request } from "node:http";
 import { performance } from "node:perf_hooks";
+import {
+  graceAfterPreStop,
+  graceAfterTurn,
+  stopGraceSeconds,
+  stopPrerequisites,
+} from "../timeline/kubelet.js";
 import { type Recorder, sleep, within } from "./events.js";
 import { execInNamespace } from "./namespace.js";
 import type { Pod, RunningContainer } from "./pod.js";
 import { withShell } from "./probe.js";
 import type { ProcessRegistry } from "./registry.js";
 
-/** kubelet's `minimumGracePeriodInSeconds`. */
-export const MINIMUM_GRACE_SECONDS = 2;
-
 export interface KubeletContext {
   registry: ProcessRegistry;
   recorder: Recorder;
-  shell: string[];
 }
 
 export interface PreStopOutcome {
@@ -33,32 +36,30 @@ export interface PreStopOutcome {
 
 /** Delete `pod`: the caller removes its endpoints (that is what `markDeleted` starts); returns when all exited. */
 export async function terminatePod(pod: Pod, ctx: KubeletContext): Promise<void> {
-  const startMs = performance.now();
   const grace = pod.plan.gracePeriodSeconds;
   ctx.recorder.emit({ pod: pod.name, kind: "deleted", detail: `grace ${grace}s` });
   pod.markDeleted();
-  const mains = pod.containers.filter((c) => !c.plan.sidecar);
-  const sidecars = pod.containers.filter((c) => c.plan.sidecar);
-  // Every preStop hook starts at once, sidecars' included.
-  const sidecarHooks = sidecars.map((c) => runPreStop(pod, c, grace, ctx));
+  const declared = pod.plan.containers.map((c) => ({ name: c.name, sidecar: c.sidecar === true }));
+  // The kubelet orders termination only when the pod has a native sidecar (`HasRestartableInitContainer`).
+  const ordering = declared.some((c) => c.sidecar) ? stopPrerequisites(declared) : undefined;
+  const exitOf = new Map(pod.containers.map((c) => [c.plan.name, c.process.exited]));
+  // One kill per container, all at once (`killContainersWithSyncResult`): hook, turn, stop signal.
   await Promise.all(
-    mains.map(async (c) => {
-      const hook = await runPreStop(pod, c, grace, ctx);
-      await stopContainer(pod, c, remainingGraceSeconds(grace, hook.elapsedMs), ctx);
+    pod.containers.map(async (c) => {
+      let remaining = grace;
+      if (c.plan.preStop && remaining > 0) {
+        const hook = await runPreStop(pod, c, remaining, ctx);
+        remaining = graceAfterPreStop(remaining, hook.elapsedMs / 1000);
+      }
+      const waitsFor = ordering?.get(c.plan.name) ?? [];
+      if (ordering && remaining > 0) {
+        const turnStart = performance.now();
+        await within(Promise.all(waitsFor.map((name) => exitOf.get(name))), remaining * 1000);
+        remaining = graceAfterTurn(remaining, (performance.now() - turnStart) / 1000);
+      }
+      await stopContainer(pod, c, stopGraceSeconds(remaining), ctx);
     }),
   );
-  await Promise.all(
-    sidecars.map(async (c, i) => {
-      await sidecarHooks[i];
-      const elapsedMs = performance.now() - startMs;
-      await stopContainer(pod, c, remainingGraceSeconds(grace, elapsedMs), ctx);
-    }),
-  );
-}
-
-/** Seconds between stop signal and SIGKILL: grace − floor(elapsed seconds), at least 2. */
-export function remainingGraceSeconds(graceSeconds: number, elapsedMs: number): number {
-  return Math.max(MINIMUM_GRACE_SECONDS, graceSeconds - Math.floor(elapsedMs / 1000));
 }
 
 async function runPreStop(
@@ -83,10 +84,15 @@ async function runPreStop(
         return;
       case "exec": {
         // Hooks get the pod's address as POD_IP, as a manifest's `fieldRef: status.podIP` would give them.
-        const r = await execInNamespace(container.process, withShell(hook.command, ctx.shell), ctx.registry, {
-          PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-          POD_IP: pod.ip,
-        });
+        const r = await execInNamespace(
+          container.process,
+          withShell(hook.command, container.shell),
+          ctx.registry,
+          {
+            PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            POD_IP: pod.ip,
+          },
+        );
         result = { code: r.code, stderr: r.stderr.trim() };
       }
     }
@@ -113,14 +119,27 @@ async function stopContainer(
   ctx: KubeletContext,
 ): Promise<void> {
   const name = container.plan.name;
-  if (container.exit || container.process.hasExited()) return;
   const signal = container.plan.stopSignal;
+  const fate = container.process.fate(signal);
+  if (fate === "exited") {
+    ctx.recorder.emit({
+      pod: pod.name,
+      container: name,
+      kind: "signal-skipped",
+      detail: `${signal}: already exited`,
+    });
+    return;
+  }
   const sent = container.process.signal(signal);
   ctx.recorder.emit({
     pod: pod.name,
     container: name,
-    kind: sent ? "signal" : "signal-dropped",
-    detail: signal,
+    kind: !sent ? "signal-skipped" : fate === "dropped" ? "signal-dropped" : "signal",
+    detail: !sent
+      ? `${signal}: already exited`
+      : fate === "dropped"
+        ? `${signal}: PID 1 has no handler, the kernel drops it`
+        : signal,
   });
   const exited = await within(container.process.exited, remainingSeconds * 1000);
   if (exited) return;

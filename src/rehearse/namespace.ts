@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { ProcessRegistry } from "./registry.js";
 
@@ -26,7 +27,14 @@ export interface NamespaceProcess {
   hasExited(): boolean;
   /** Send a signal to PID 1 from the host. False when PID 1 is already gone. */
   signal(signal: NodeJS.Signals): boolean;
+  /**
+   * What the kernel does with `signal` sent to PID 1 from the host right now: `exited` (gone, or a zombie
+   * not yet reaped), `dropped` (PID 1 has no handler: the kernel discards it, SIGKILL excepted), `delivered`.
+   */
+  fate(signal: NodeJS.Signals): SignalFate;
 }
+
+export type SignalFate = "delivered" | "dropped" | "exited";
 
 export interface StartOptions {
   argv: string[];
@@ -100,6 +108,7 @@ export async function startInPidNamespace(options: StartOptions): Promise<Namesp
     pid1,
     exited,
     hasExited: () => exitStatus !== undefined,
+    fate: (signal) => (exitStatus !== undefined ? "exited" : signalFate(pid1, signal)),
     signal(signal) {
       if (exitStatus !== undefined) return false;
       try {
@@ -110,6 +119,33 @@ export async function startInPidNamespace(options: StartOptions): Promise<Namesp
       }
     },
   };
+}
+
+/**
+ * From `/proc/<pid>/status`: a signal sent to a PID namespace's init from an ancestor namespace is delivered
+ * only if init catches it (`SigCgt`), SIGKILL and SIGSTOP excepted (pid_namespaces(7); kernel
+ * `sig_task_ignored` with `SIGNAL_UNKILLABLE`). A zombie (`State: Z`) has exited and is not yet reaped, and
+ * a PID 1 with `PF_EXITING` in `/proc/<pid>/stat`'s flags is exiting (it is killing the rest of its
+ * namespace first, the hook that killed it among them): a signal sent now finds nothing to stop.
+ */
+export function signalFate(pid: number, signal: NodeJS.Signals): SignalFate {
+  let status: string;
+  let stat: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return "exited";
+  }
+  const PF_EXITING = 0x4;
+  const flags = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[6]);
+  if (Number.isFinite(flags) && (flags & PF_EXITING) !== 0) return "exited";
+  if (/^State:\s+[ZX]/m.test(status)) return "exited";
+  if (signal === "SIGKILL" || signal === "SIGSTOP") return "delivered";
+  const number = osConstants.signals[signal];
+  const caught = /^SigCgt:\s+([0-9a-f]+)/m.exec(status)?.[1];
+  if (number === undefined || caught === undefined) return "delivered";
+  return (BigInt(`0x${caught}`) >> BigInt(number - 1)) & 1n ? "delivered" : "dropped";
 }
 
 /** Poll `/proc/<pid>/task/<pid>/children` for unshare's forked child: the namespace's PID 1 (bounded: 3 s). */
@@ -137,9 +173,29 @@ export interface ExecResult {
 }
 
 /**
+ * What an exec hook or probe from a manifest runs as (#16): the unprivileged user `nobody` with no
+ * supplementary groups, no way to gain privileges (`no_new_privs`), and of root's capabilities only
+ * CAP_KILL, so that `kill -QUIT 1` still reaches the container's PID 1 (which runs as root here, as in most
+ * images) while the host's files are out of reach of its writes. Its mount namespace is the container's
+ * private one; its network is the host's (the pods' loopback addresses must stay reachable): see
+ * docs/REHEARSE.md, "What it runs".
+ */
+export const HOOK_SANDBOX = [
+  "setpriv",
+  "--reuid=65534",
+  "--regid=65534",
+  "--clear-groups",
+  "--inh-caps=-all,+kill",
+  "--ambient-caps=+kill",
+  "--bounding-set=-all,+kill",
+  "--no-new-privs",
+  "--",
+];
+
+/**
  * Run `argv` inside the namespace of `target` (`nsenter --pid --mount`), as the kubelet runs an exec hook or
- * probe inside a container: `kill ... 1` there reaches the container's PID 1. The process dies with the
- * namespace when PID 1 exits, as in a container.
+ * probe inside a container: `kill ... 1` there reaches the container's PID 1. It runs sandboxed
+ * (`HOOK_SANDBOX`). The process dies with the namespace when PID 1 exits, as in a container.
  */
 export function execInNamespace(
   target: NamespaceProcess,
@@ -148,11 +204,16 @@ export function execInNamespace(
   env: Record<string, string> = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
 ): Promise<ExecResult> {
   const startMs = performance.now();
-  const child = spawn("nsenter", ["--target", String(target.pid1), "--pid", "--mount", "--", ...argv], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env,
-  });
+  const child = spawn(
+    "nsenter",
+    ["--target", String(target.pid1), "--pid", "--mount", "--", ...HOOK_SANDBOX, ...argv],
+    {
+      detached: true,
+      cwd: "/",
+      stdio: ["ignore", "pipe", "pipe"],
+      env,
+    },
+  );
   registry.track(child);
   let stdout = "";
   let stderr = "";

@@ -12,7 +12,11 @@
  * };
  */
 
-export type RehearsalRole = "fpm" | "nginx";
+/** `other`: a container that serves no traffic (a log shipper, a proxy to a database): it exits on its stop signal. */
+export type RehearsalRole = "fpm" | "nginx" | "other";
+
+/** The `/bin/sh` of an image: dash (Debian), busybox ash (Alpine), or bash. */
+export type ImageShellName = "dash" | "busybox" | "bash";
 
 /** Signals a container can be stopped with (image STOPSIGNAL, `lifecycle.stopSignal`, else SIGTERM). */
 export type StopSignal = "SIGTERM" | "SIGQUIT" | "SIGINT" | "SIGKILL" | "SIGWINCH" | "SIGUSR1" | "SIGHUP";
@@ -36,18 +40,30 @@ export interface ContainerPlan {
   stopSignal: StopSignal;
   /** Where the stop signal comes from, for the report. */
   stopSignalSource: "image" | "lifecycle" | "default";
+  /** The image's `/bin/sh`, which runs `sh -c` hooks and probes (default dash); `--shell` overrides it. */
+  shell?: ImageShellName;
   preStop?: PreStopPlan;
   /** `exec`: the server is PID 1. `shell-wrapper`: PID 1 is `sh -c '<server>'` that does not exec it. */
   pid1: "exec" | "shell-wrapper";
   readiness?: ReadinessPlan;
+  /** The manifest's probe period and thresholds (Kubernetes' defaults 10 s, 3, 1 when it declares a probe). */
+  readinessTiming?: { periodSeconds: number; failureThreshold: number; successThreshold: number };
   /** A native sidecar (init container with `restartPolicy: Always`): stopped after every main container. */
   sidecar?: boolean;
   /** fpm: `process_control_timeout` written in fpm's own `[global]` section. */
   processControlTimeoutSeconds?: number;
+  /**
+   * fpm: the user's own php-fpm config files (the linked ConfigMaps and files, in the order php-fpm reads
+   * them), run after the rehearsal's globals with what ties them to the image made runnable here (see
+   * `configs.ts`).
+   */
+  fpmConfigs?: { name: string; text: string }[];
   /** fpm: lines written to a php.ini `conf.d/*.ini` file (where fpm's own globals are ignored). */
   phpIniLines?: string[];
   /** fpm: `pm.max_children` of the static pool (default 16). */
   maxChildren?: number;
+  /** nginx: FastCGI keep-alive to php-fpm (`fastcgi_keep_conn on`, `upstream { keepalive N; }`), N. */
+  fastcgiKeepAlive?: number;
   /** nginx: `keepalive_timeout` in seconds (default 65, nginx's default). */
   keepaliveTimeoutSeconds?: number;
 }

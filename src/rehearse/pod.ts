@@ -1,16 +1,26 @@
 /**
  * A pod: its own loopback address (127.P.N.M; Linux routes all of 127/8 to lo), the same ports as every other
- * pod, and each container's main process as PID 1 of its own PID namespace. Readiness probes run every
- * `probePeriodMs` until the pod is deleted.
+ * pod, and each container's main process as PID 1 of its own PID namespace. Readiness probes run at the
+ * plan's period and thresholds (else every `probePeriodMs`, one result deciding) until the container exits,
+ * deletion included: the kubelet stops only liveness and startup probes at deletion (kubernetes/kubernetes
+ * `pkg/kubelet/prober/worker.go` `doProbe`), and readiness during termination is the EndpointSlice's
+ * `serving` condition (`ready` = serving and not terminating).
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { FPM_PORT, type Launch, NGINX_PORT, writeFpmConfig, writeNginxConfig } from "./configs.js";
+import {
+  FPM_PORT,
+  type Launch,
+  NGINX_PORT,
+  otherLaunch,
+  writeFpmConfig,
+  writeNginxConfig,
+} from "./configs.js";
 import { type Recorder, sleep } from "./events.js";
 import { type ExitStatus, type NamespaceProcess, startInPidNamespace } from "./namespace.js";
 import type { ContainerPlan, PodPlan, ReadinessPlan } from "./plan.js";
-import { runProbe } from "./probe.js";
+import { runProbe, shellArgv } from "./probe.js";
 import type { ProcessRegistry } from "./registry.js";
 
 export interface RuntimeContext {
@@ -19,8 +29,11 @@ export interface RuntimeContext {
   phpFpm: string;
   nginx: string;
   appDir: string;
-  /** How `sh` is spelled in the image: `["sh"]` (dash, Debian) or `["busybox", "sh"]` (Alpine-like). */
-  shell: string[];
+  /**
+   * `--shell`: how `sh` is spelled in every image (`["sh"]` dash, `["busybox", "sh"]`), overriding each
+   * container's own (`ContainerPlan.shell`, from the model's image facts).
+   */
+  shell?: string[];
   probePeriodMs: number;
   /** `separate` topology: where nginx sends FastCGI (the fpm Service). Default: the pod's own fpm. */
   fpmUpstream?: string;
@@ -36,6 +49,8 @@ export class RunningContainer {
     readonly process: NamespaceProcess,
     readonly port: number,
     readonly logFile: string,
+    /** How the image's `sh` runs here: the `--shell` override, else the plan's image shell. */
+    readonly shell: string[],
   ) {
     void process.exited.then((status) => {
       this.exit = status;
@@ -46,6 +61,9 @@ export class RunningContainer {
     return this.plan.readiness ?? { kind: "tcpSocket", port: this.port };
   }
 }
+
+/** Kubernetes' container names: DNS-1123 labels (`IsDNS1123Label`, at most 63 characters). */
+export const CONTAINER_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 let nextAddress = 0;
 
@@ -72,12 +90,18 @@ function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A pod's endpoint as an EndpointSlice holds it: `ready` (serving, not terminating) and `serving`. */
+export interface EndpointConditions {
+  ready: boolean;
+  serving: boolean;
+}
+
 export class Pod {
   readonly containers: RunningContainer[] = [];
   deleted = false;
-  private probing = true;
   private wasReady = false;
-  private readonly readyListeners: ((ready: boolean) => void)[] = [];
+  private wasServing = false;
+  private readonly readyListeners: ((conditions: EndpointConditions) => void)[] = [];
 
   private constructor(
     readonly name: string,
@@ -89,6 +113,13 @@ export class Pod {
 
   /** Start every container (native sidecars first, as the kubelet does) and begin probing. */
   static async start(ctx: RuntimeContext, name: string, plan: PodPlan): Promise<Pod> {
+    // Container names become directory names: only what Kubernetes accepts (a DNS-1123 label), never `../`.
+    for (const c of plan.containers) {
+      if (!CONTAINER_NAME.test(c.name))
+        throw new Error(
+          `container name ${JSON.stringify(c.name)} is not a DNS-1123 label (Kubernetes' rule)`,
+        );
+    }
     const ip = await allocatePodIp();
     const dir = join(ctx.workDir, name);
     mkdirSync(dir, { recursive: true });
@@ -103,7 +134,8 @@ export class Pod {
       const launch = pod.launchFor(containerPlan, containerDir);
       const proc = await startInPidNamespace({ ...launch, registry: ctx.registry, cwd: containerDir });
       const port = containerPlan.role === "nginx" ? NGINX_PORT : FPM_PORT;
-      const container = new RunningContainer(containerPlan, proc, port, launch.logFile);
+      const shell = ctx.shell ?? shellArgv(containerPlan.shell);
+      const container = new RunningContainer(containerPlan, proc, port, launch.logFile, shell);
       pod.containers.push(container);
       void proc.exited.then((status) =>
         ctx.recorder.emit({
@@ -122,6 +154,7 @@ export class Pod {
   private launchFor(plan: ContainerPlan, dir: string): Launch {
     const common = { dir, podName: this.name, ip: this.ip, appDir: this.ctx.appDir, container: plan };
     if (plan.role === "fpm") return writeFpmConfig({ ...common, phpFpm: this.ctx.phpFpm });
+    if (plan.role === "other") return otherLaunch(dir, plan);
     return writeNginxConfig({
       ...common,
       nginx: this.ctx.nginx,
@@ -135,14 +168,19 @@ export class Pod {
   }
 
   get ready(): boolean {
-    return !this.deleted && this.containers.every((c) => c.ready && c.exit === undefined);
+    return !this.deleted && this.serving;
+  }
+
+  /** Every container passes its readiness probe and runs: what a terminating pod keeps while it serves. */
+  get serving(): boolean {
+    return this.containers.every((c) => c.ready && c.exit === undefined);
   }
 
   get exited(): boolean {
     return this.containers.every((c) => c.exit !== undefined);
   }
 
-  onReadyChange(listener: (ready: boolean) => void): void {
+  onReadyChange(listener: (conditions: EndpointConditions) => void): void {
     this.readyListeners.push(listener);
   }
 
@@ -171,33 +209,53 @@ export class Pod {
 
   markDeleted(): void {
     this.deleted = true;
-    this.probing = false;
     this.updateReadiness();
   }
 
   private async probeLoop(container: RunningContainer): Promise<void> {
+    if (container.plan.role === "other" && !container.plan.readiness) {
+      // No traffic, no probe: ready while it runs (the kubelet counts a container without a probe as ready).
+      container.ready = true;
+      this.updateReadiness();
+      return;
+    }
     const target = {
       ip: this.ip,
       process: container.process,
       registry: this.ctx.registry,
-      shell: this.ctx.shell,
+      shell: container.shell,
     };
-    while (this.probing && container.exit === undefined) {
+    const timing = container.plan.readinessTiming;
+    const periodMs = timing ? timing.periodSeconds * 1000 : this.ctx.probePeriodMs;
+    // Consecutive results needed to change the state (`resultRun` against the thresholds, worker.go).
+    const failureThreshold = timing?.failureThreshold ?? 1;
+    const successThreshold = timing?.successThreshold ?? 1;
+    let last: boolean | undefined;
+    let run = 0;
+    while (container.exit === undefined) {
       const ok = await runProbe(container.readiness, target);
-      if (!this.probing) return;
-      container.ready = ok && container.exit === undefined;
-      this.updateReadiness();
-      await sleep(this.ctx.probePeriodMs);
+      if (container.exit !== undefined) break;
+      run = ok === last ? run + 1 : 1;
+      last = ok;
+      if (run >= (ok ? successThreshold : failureThreshold)) {
+        container.ready = ok;
+        this.updateReadiness();
+      }
+      await sleep(periodMs);
     }
     container.ready = false;
     this.updateReadiness();
   }
 
   private updateReadiness(): void {
-    const ready = this.ready;
-    if (ready === this.wasReady) return;
+    const { ready, serving } = this;
+    if (ready === this.wasReady && serving === this.wasServing) return;
+    if (ready !== this.wasReady)
+      this.ctx.recorder.emit({ pod: this.name, kind: ready ? "ready" : "unready" });
+    if (this.deleted && !serving && this.wasServing)
+      this.ctx.recorder.emit({ pod: this.name, kind: "not-serving" });
     this.wasReady = ready;
-    this.ctx.recorder.emit({ pod: this.name, kind: ready ? "ready" : "unready" });
-    for (const listener of this.readyListeners) listener(ready);
+    this.wasServing = serving;
+    for (const listener of this.readyListeners) listener({ ready, serving });
   }
 }

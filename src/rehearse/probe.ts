@@ -26,6 +26,11 @@ export function runProbe(probe: ReadinessPlan, target: ProbeTarget, timeoutMs = 
   }
 }
 
+/** How the host runs an image's `/bin/sh`: dash is Debian's `sh`; busybox's ash and bash by their binaries. */
+export function shellArgv(shell: "dash" | "busybox" | "bash" | undefined): string[] {
+  return shell === "busybox" ? ["busybox", "sh"] : shell === "bash" ? ["bash"] : ["sh"];
+}
+
 /** `sh` / `/bin/sh` at the head of a command becomes the image's shell (busybox for Alpine-like images). */
 export function withShell(command: string[], shell: string[]): string[] {
   const [head, ...rest] = command;

@@ -37,7 +37,12 @@ export class ProcessRegistry {
   /** A fresh temp directory, removed at cleanup. It names its owner, so a later run can tell it is stale. */
   tempDir(prefix: string): string {
     if (this.dirs.size === 0) removeStaleTempDirs();
-    const dir = mkdtempSync(join(tmpdir(), `fpm-graceful-${prefix}-`));
+    // A prefix may come from a manifest (a strategy named after a workload): never a path of its own.
+    const safe = prefix
+      .replace(/[^A-Za-z0-9._-]/g, "_")
+      .replace(/^\.+/, "_")
+      .slice(0, 60);
+    const dir = mkdtempSync(join(tmpdir(), `fpm-graceful-${safe}-`));
     writeFileSync(join(dir, OWNER_FILE), String(process.pid));
     this.dirs.add(dir);
     return dir;

@@ -10,7 +10,7 @@ export function renderTable(result: RehearsalResult): string {
   const s = result.scenario;
   const mix = s.mix.map((m) => `${Math.round(m.share * 100)}%:${m.ms}ms`).join(",");
   const lines = [
-    `rehearsal: ${s.topology} topology, ${s.replicas} replicas, ${s.restarts} restart(s), ${s.rps} rps (${mix}), propagation ${s.propagationSeconds}s, shell ${s.shell}`,
+    `rehearsal: ${s.topology} topology, ${s.replicas} replicas, ${s.restarts} restart(s), ${s.rps} rps (${mix}), propagation ${s.propagationSeconds}s, jitter ${s.jitterSeconds}s, shell ${s.shell === "image" ? "per image (from the model)" : s.shell}, front ${s.front} (${s.front === "l7" ? "ingress: nginx as ingress-nginx configures it" : "kube-proxy Service"})`,
     "",
   ];
   const kinds = FAILURE_KINDS.filter((k) => result.strategies.some((st) => st.failedByKind[k] > 0));
@@ -22,6 +22,7 @@ export function renderTable(result: RehearsalResult): string {
     ...kinds,
     "p50 ms",
     "p99 ms",
+    "stall ms",
     "termination s",
   ];
   const rows = result.strategies.map((st) => [
@@ -32,6 +33,7 @@ export function renderTable(result: RehearsalResult): string {
     ...kinds.map((k) => String(st.failedByKind[k])),
     String(st.latencyMs.p50),
     String(st.latencyMs.p99),
+    `${st.stall.maxLatenessMs}${st.stall.valid ? "" : " INVALID"}`,
     st.terminationSeconds.map((t) => `${t.seconds.toFixed(1)}${t.killed ? "!" : ""}`).join(" "),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -49,6 +51,13 @@ export function renderTable(result: RehearsalResult): string {
   if (result.strategies.some((st) => st.terminationSeconds.some((t) => t.killed))) {
     lines.push("", "! = SIGKILLed at the end of the grace period");
   }
+  for (const st of result.strategies.filter((s) => !s.stall.valid)) {
+    const worst = Math.max(...st.stall.stalls.map((s) => s.ms));
+    lines.push(
+      "",
+      `INVALID ${st.name}: the host stalled ${worst} ms (${st.stall.stalls.length} stall(s) over the ${st.stall.boundMs} ms bound, first at ${st.stall.stalls[0]?.t.toFixed(1)}s): timers, signals and load slipped, so its counts are not a measurement of the scenario; rerun on a quieter machine`,
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -56,6 +65,7 @@ export function renderTable(result: RehearsalResult): string {
 export function toJson(result: RehearsalResult): object {
   return {
     scenario: result.scenario,
+    valid: result.valid,
     strategies: result.strategies.map((st) => ({
       name: st.name,
       description: st.description,
@@ -66,6 +76,8 @@ export function toJson(result: RehearsalResult): object {
       failedByKind: st.failedByKind,
       latencyMs: st.latencyMs,
       terminationSeconds: st.terminationSeconds,
+      stall: st.stall,
+      endpoints: st.endpoints,
       notes: st.notes,
       events: st.events,
     })),

@@ -1,8 +1,10 @@
 /** What a rehearsal measured, per strategy: the shape behind the table, the JSON and the HTML report. */
+import type { Front } from "../model/types.js";
 import type { FailureKind } from "./classify.js";
 import type { PodEvent } from "./events.js";
 import type { RequestRecord } from "./load.js";
 import type { RehearsalPlan } from "./plan.js";
+import type { StallReport } from "./stall.js";
 
 export interface PodTermination {
   pod: string;
@@ -32,6 +34,13 @@ export interface StrategyResult {
   terminationSeconds: PodTermination[];
   durationSeconds: number;
   plan: RehearsalPlan;
+  /** The run's own stalls: `valid` false when one exceeded the bound, and the counts are not trustworthy. */
+  stall: StallReport;
+  /**
+   * Connections to the rolled pods' Service that found no ready endpoint: sent to a serving terminating
+   * one instead (`fallback`, KEP-1669), or refused because none was usable either (`none`).
+   */
+  endpoints: { fallback: number; none: number };
   events: PodEvent[];
   requestLog: ClassifiedRequest[];
 }
@@ -44,10 +53,14 @@ export interface RehearsalScenario {
   restarts: number;
   rps: number;
   mix: { share: number; ms: number }[];
-  shell: "dash" | "busybox";
+  /** `--shell`, or `image`: each container's own, from the model. */
+  shell: "dash" | "busybox" | "image";
+  front: Front;
 }
 
 export interface RehearsalResult {
   scenario: RehearsalScenario;
+  /** False when a strategy's run stalled beyond the bound (the CLI exits 2). */
+  valid: boolean;
   strategies: StrategyResult[];
 }

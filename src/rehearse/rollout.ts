@@ -30,7 +30,7 @@ export class Deployment {
     readonly replicas: number,
     readonly podPlan: PodPlan,
     readonly rollout: RolloutPlan,
-    readonly service: Service,
+    readonly service: Pick<Service, "setReady" | "visibleReadyPods">,
     private readonly ctx: RuntimeContext,
   ) {
     if (rollout.maxSurge === 0 && rollout.maxUnavailable === 0) {
@@ -44,7 +44,7 @@ export class Deployment {
 
   private async createPod(): Promise<Pod> {
     const pod = await Pod.start(this.ctx, `${this.name}-g${this.generation}-${++this.serial}`, this.podPlan);
-    pod.onReadyChange((ready) => this.service.setReady(pod.name, pod.ip, pod.servicePort, ready));
+    pod.onReadyChange((c) => this.service.setReady(pod.name, pod.ip, pod.servicePort, c.ready, c.serving));
     this.allPods.push(pod);
     return pod;
   }

@@ -8,18 +8,22 @@
  *   restarts: 1, rps: 20, mix: [{ share: 0.9, ms: 50 }, { share: 0.1, ms: 4000 }] });
  * console.log(result.strategies.map((s) => `${s.name}: ${s.failed} failed`));
  */
-import { accessSync, constants } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, constants, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_ASSUMPTIONS, type Front } from "../model/types.js";
 import { classify, FAILURE_KINDS, type FailureKind } from "./classify.js";
 import { type PodEvent, Recorder, sleep } from "./events.js";
+import { IngressNginx, LUA_MODULES } from "./ingress.js";
 import { LoadGenerator, type MixEntry } from "./load.js";
 import type { RehearsalPlan, Topology } from "./plan.js";
 import { Pod, type RuntimeContext } from "./pod.js";
+import { shellArgv } from "./probe.js";
 import { ProcessRegistry } from "./registry.js";
 import type { PodTermination, RehearsalResult, StrategyResult } from "./result.js";
 import { Deployment } from "./rollout.js";
 import { Service } from "./service.js";
+import { STALL_BOUND_MS, StallMonitor } from "./stall.js";
 import { type StrategyName, strategyPlan } from "./strategies.js";
 
 export interface RehearseOptions {
@@ -33,8 +37,13 @@ export interface RehearseOptions {
   rps: number;
   mix: MixEntry[];
   topology?: Topology;
-  /** The image's shell for exec hooks and probes: dash (Debian) or busybox (Alpine). */
+  /**
+   * Overrides every image's shell for exec hooks and probes: dash (Debian) or busybox (Alpine). Without it,
+   * each container runs under its plan's `shell` (the model's image facts; dash when unknown).
+   */
   shell?: "dash" | "busybox";
+  /** What sends traffic to the pods (default `l7`, as the model assumes): see docs/REHEARSE.md. */
+  front?: Front;
   seedStopSignal?: "SIGQUIT" | "SIGTERM";
   phpFpm?: string;
   nginx?: string;
@@ -45,11 +54,16 @@ export interface RehearseOptions {
   leadSeconds?: number;
   tailSeconds?: number;
   probePeriodMs?: number;
+  /** A stall (timer lateness) longer than this marks a strategy's run invalid (default `STALL_BOUND_MS`). */
+  stallBoundMs?: number;
   /** Progress lines (default: stderr). */
   onProgress?: (line: string) => void;
   /** Kill everything and exit on SIGINT/SIGTERM of the tool (default true). */
   handleSignals?: boolean;
 }
+
+/** What traffic enters through, and what a Deployment's pods are registered in. */
+export type FrontDoor = Service | IngressNginx;
 
 export class RehearseError extends Error {
   constructor(
@@ -90,13 +104,17 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       restarts: options.restarts,
       rps: options.rps,
       mix: options.mix,
-      shell: resolved.shell,
+      shell: resolved.shell ?? "image",
+      front: resolved.front,
     },
+    valid: strategies.every((s) => s.stall.valid),
     strategies,
   };
 }
 
-type Resolved = Required<Omit<RehearseOptions, "strategies" | "seedStopSignal">>;
+type Resolved = Required<Omit<RehearseOptions, "strategies" | "seedStopSignal" | "shell">> & {
+  shell: RehearseOptions["shell"];
+};
 
 function resolveOptions(options: RehearseOptions): Resolved {
   const resolved: Resolved = {
@@ -107,7 +125,8 @@ function resolveOptions(options: RehearseOptions): Resolved {
     rps: options.rps,
     mix: options.mix,
     topology: options.topology ?? "separate",
-    shell: options.shell ?? "dash",
+    shell: options.shell,
+    front: options.front ?? DEFAULT_ASSUMPTIONS.front,
     phpFpm: options.phpFpm ?? "/usr/sbin/php-fpm8.2",
     nginx: options.nginx ?? "/usr/sbin/nginx",
     appDir: options.appDir ?? DEFAULT_APP,
@@ -116,11 +135,28 @@ function resolveOptions(options: RehearseOptions): Resolved {
     leadSeconds: options.leadSeconds ?? 2,
     tailSeconds: options.tailSeconds ?? 1,
     probePeriodMs: options.probePeriodMs ?? 500,
+    stallBoundMs: options.stallBoundMs ?? STALL_BOUND_MS,
     onProgress: options.onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
     handleSignals: options.handleSignals ?? true,
   };
   const tools = ["setpriv", "unshare", "nsenter"].map((t) => `/usr/bin/${t}`);
-  if (resolved.shell === "busybox") tools.push("/usr/bin/busybox");
+  const plans = options.strategies.filter((s): s is RehearsalPlan => typeof s !== "string");
+  const shells = new Set(
+    resolved.shell
+      ? [resolved.shell]
+      : plans.flatMap((p) => [...p.pod.containers, ...(p.nginxPod?.containers ?? [])].map((c) => c.shell)),
+  );
+  if (shells.has("busybox")) tools.push("/usr/bin/busybox");
+  if (shells.has("bash")) tools.push("/bin/bash");
+  if (resolved.front === "l7") {
+    for (const module of LUA_MODULES) {
+      if (!existsSync(module))
+        throw new RehearseError(
+          `${module} is missing: --front l7 runs an ingress nginx with the Lua module (apt-get install libnginx-mod-http-lua), or use --front l4`,
+          "missing-binary",
+        );
+    }
+  }
   for (const binary of [resolved.phpFpm, resolved.nginx, ...tools]) {
     try {
       accessSync(binary, constants.X_OK);
@@ -143,9 +179,10 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
   const recorder = new Recorder();
   const progress = (line: string) => options.onProgress(`[${plan.name} ${recorder.t().toFixed(1)}s] ${line}`);
   recorder.onEvent((e) => progress(describeEvent(e)));
-  const services: Service[] = [];
+  const services: FrontDoor[] = [];
   let load: LoadGenerator | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  const stallMonitor = new StallMonitor(recorder, options.stallBoundMs);
   try {
     const propagationMs = options.propagationSeconds * 1000;
     const jitterMs = options.jitterSeconds * 1000;
@@ -155,20 +192,31 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       phpFpm: options.phpFpm,
       nginx: options.nginx,
       appDir: options.appDir,
-      shell: options.shell === "busybox" ? ["busybox", "sh"] : ["sh"],
+      ...(options.shell ? { shell: shellArgv(options.shell) } : {}),
       probePeriodMs: options.probePeriodMs,
       workDir: registry.tempDir(plan.name),
     };
-    const ingress = new Service({
-      name: "ingress",
-      propagationMs,
-      jitterMs,
-      recorder,
-      reportsEndpointEvents: plan.topology === "sidecar",
-    });
+    // The front (docs/REHEARSE.md): an ingress nginx as ingress-nginx configures it, or a kube-proxy Service.
+    const ingress: FrontDoor =
+      options.front === "l7"
+        ? new IngressNginx({
+            nginx: options.nginx,
+            dir: join(ctx.workDir, "ingress"),
+            propagationMs,
+            recorder,
+            registry,
+            reportsEndpointEvents: plan.topology === "sidecar",
+          })
+        : new Service({
+            name: "ingress",
+            propagationMs,
+            jitterMs,
+            recorder,
+            reportsEndpointEvents: plan.topology === "sidecar",
+          });
     services.push(ingress);
     await ingress.listen();
-    let rolledService = ingress;
+    let rolledService: FrontDoor = ingress;
     const nginxPods: Pod[] = [];
     if (plan.topology === "separate") {
       const fpmService = new Service({
@@ -196,7 +244,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       const nginxCtx = { ...ctx, fpmUpstream: fpmService.address };
       for (let i = 1; i <= 2; i++) {
         const pod = await Pod.start(nginxCtx, `nginx-${i}`, nginxPlan);
-        pod.onReadyChange((ready) => ingress.setReady(pod.name, pod.ip, pod.servicePort, ready));
+        pod.onReadyChange((c) => ingress.setReady(pod.name, pod.ip, pod.servicePort, c.ready, c.serving));
         nginxPods.push(pod);
       }
     }
@@ -226,6 +274,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       recorder,
     });
     const startedAt = recorder.t();
+    stallMonitor.start();
     load.start();
     const running = load;
     ticker = setInterval(() => {
@@ -244,6 +293,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
     await sleep(options.tailSeconds * 1000);
     progress("load stopping; waiting for requests in flight");
     await load.stop();
+    const stall = stallMonitor.stop();
     clearInterval(ticker);
     const durationSeconds = recorder.t() - startedAt;
     // Which pod's worker started each request: a request cut in flight has no X-Served-By answer, but its
@@ -261,10 +311,19 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       outcome: classify(r, { startedIds, refusedClientPorts }),
     }));
     recorder.close();
-    const result = summarize(plan, requestLog, recorder.events, durationSeconds);
+    const endpoints = {
+      fallback: rolledService.connections.filter((c) => c.fallback).length,
+      none: rolledService.connections.filter((c) => c.outcome === "no-endpoints").length,
+    };
+    const result = { ...summarize(plan, requestLog, recorder.events, durationSeconds), stall, endpoints };
     progress(`done: ${result.requests} requests, ${result.failed} failed`);
+    if (!stall.valid)
+      progress(
+        `INVALID: the host stalled ${Math.max(...stall.stalls.map((s) => s.ms))} ms (bound ${stall.boundMs} ms)`,
+      );
     return result;
   } finally {
+    stallMonitor.stop();
     recorder.close();
     if (ticker) clearInterval(ticker);
     if (load) await load.stop().catch(() => {});
@@ -279,7 +338,7 @@ function summarize(
   requestLog: StrategyResult["requestLog"],
   events: PodEvent[],
   durationSeconds: number,
-): StrategyResult {
+): Omit<StrategyResult, "stall" | "endpoints"> {
   const failedByKind = Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as Record<FailureKind, number>;
   const latencies: number[] = [];
   for (const r of requestLog) {

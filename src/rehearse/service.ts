@@ -1,8 +1,11 @@
 /**
  * A Service as kube-proxy makes it: a connection-level proxy on 127.0.0.1 over the endpoints that are ready,
- * round-robin. A readiness change (a pod's deletion included) takes effect only `propagationMs` later, plus
- * an optional per-connection jitter (each client learns of it at its own time). Established connections stay
- * on their pod, as conntrack keeps them. A refused upstream connection is answered with a reset.
+ * round-robin; when none is ready, over the serving terminating ones (KEP-1669: kubernetes/kubernetes
+ * `pkg/proxy/topology.go` `CategorizeEndpoints`, "if there are 0 cluster-wide endpoints, we can try to
+ * fallback to any terminating endpoints that are ready"). An endpoint change (a pod's deletion included) takes
+ * effect only `propagationMs` later, plus an optional per-connection jitter (each client learns of it at its
+ * own time). Established connections stay on their pod, as conntrack keeps them. A refused upstream
+ * connection is answered with a reset, and so is a connection when no endpoint is usable.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -16,14 +19,16 @@ export interface ConnectionRecord {
   clientPort: number;
   pod: string | undefined;
   outcome: ConnectionOutcome;
+  /** Sent to a serving terminating endpoint because no endpoint was ready. */
+  fallback?: boolean;
 }
 
 interface Endpoint {
   pod: string;
   ip: string;
   port: number;
-  /** Readiness changes in time order (`performance.now()`). */
-  changes: { atMs: number; ready: boolean }[];
+  /** Condition changes in time order (`performance.now()`): `ready`, and `serving` (terminating pods too). */
+  changes: { atMs: number; ready: boolean; serving: boolean }[];
 }
 
 export interface ServiceOptions {
@@ -64,14 +69,17 @@ export class Service {
     return this.port;
   }
 
-  /** Record a readiness change of a pod's endpoint; clients see it `propagationMs` (+ jitter) later. */
-  setReady(pod: string, ip: string, port: number, ready: boolean): void {
+  /**
+   * Record a change of a pod's endpoint conditions (`serving` defaults to `ready`: a pod that is not
+   * terminating serves exactly when it is ready); clients see it `propagationMs` (+ jitter) later.
+   */
+  setReady(pod: string, ip: string, port: number, ready: boolean, serving: boolean = ready): void {
     const endpoint = this.endpoints.get(pod) ?? { pod, ip, port, changes: [] };
     this.endpoints.set(pod, endpoint);
     const last = endpoint.changes.at(-1);
-    if (last?.ready === ready) return;
-    endpoint.changes.push({ atMs: performance.now(), ready });
-    if (!ready && this.options.reportsEndpointEvents && this.server?.listening) {
+    if (last?.ready === ready && last.serving === serving) return;
+    endpoint.changes.push({ atMs: performance.now(), ready, serving });
+    if (!ready && last?.ready !== false && this.options.reportsEndpointEvents && this.server?.listening) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.options.recorder.emit({ pod, kind: "endpoint-removed", detail: this.options.name });
@@ -83,7 +91,7 @@ export class Service {
   /** Endpoints a client connecting now would see as ready (without jitter). */
   visibleReadyPods(nowMs: number = performance.now()): string[] {
     return [...this.endpoints.values()]
-      .filter((e) => isVisiblyReady(e, nowMs, this.options.propagationMs))
+      .filter((e) => visibleConditions(e, nowMs, this.options.propagationMs).ready)
       .map((e) => e.pod);
   }
 
@@ -93,7 +101,14 @@ export class Service {
     client.on("error", () => {});
     const nowMs = performance.now();
     const delayMs = this.options.propagationMs + Math.random() * (this.options.jitterMs ?? 0);
-    const ready = [...this.endpoints.values()].filter((e) => isVisiblyReady(e, nowMs, delayMs));
+    const visible = [...this.endpoints.values()].map((e) => ({
+      e,
+      ...visibleConditions(e, nowMs, delayMs),
+    }));
+    let usable = visible.filter((v) => v.ready).map((v) => v.e);
+    const fallback = usable.length === 0;
+    if (fallback) usable = visible.filter((v) => v.serving && !v.ready).map((v) => v.e);
+    const ready = usable;
     const record: ConnectionRecord = {
       t: this.options.recorder.t(nowMs),
       clientPort: client.remotePort ?? 0,
@@ -108,6 +123,7 @@ export class Service {
       return;
     }
     record.pod = endpoint.pod;
+    if (fallback) record.fallback = true;
     const upstream = tcpConnect({ host: endpoint.ip, port: endpoint.port, allowHalfOpen: true });
     this.sockets.add(upstream);
     upstream.once("close", () => this.sockets.delete(upstream));
@@ -140,10 +156,14 @@ export class Service {
   }
 }
 
-function isVisiblyReady(endpoint: Endpoint, nowMs: number, delayMs: number): boolean {
-  let ready = false;
+function visibleConditions(
+  endpoint: Endpoint,
+  nowMs: number,
+  delayMs: number,
+): { ready: boolean; serving: boolean } {
+  let conditions = { ready: false, serving: false };
   for (const change of endpoint.changes) {
-    if (change.atMs + delayMs <= nowMs) ready = change.ready;
+    if (change.atMs + delayMs <= nowMs) conditions = change;
   }
-  return ready;
+  return conditions;
 }

@@ -125,7 +125,7 @@ function findingLine(f: Finding, c: Colors, standalone: boolean): string {
 export function formatTimeline(t: Timeline, c = pc.createColors(false)): string[] {
   const lines = [
     c.dim(
-      `  timeline: propagation ${fmt(t.propagationSeconds)}, grace ${fmt(t.gracePeriodSeconds)}, longest request ${fmt(t.longestRequestSeconds)}`,
+      `  timeline: propagation ${fmt(t.propagationSeconds)}, grace ${fmt(t.gracePeriodSeconds)}, longest request ${fmt(t.longestRequestSeconds)}, front ${t.front ?? "l7"}`,
     ),
   ];
   for (const event of t.events) {

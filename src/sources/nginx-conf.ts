@@ -17,6 +17,9 @@ const INTERESTING = new Set([
   "worker_shutdown_timeout",
   "keepalive_timeout",
   "listen",
+  // FastCGI keep-alive: cached connections hold php-fpm's workers through its graceful finish.
+  "fastcgi_keep_conn",
+  "keepalive",
 ]);
 
 /** Reads the shutdown-relevant directives of an nginx configuration. */

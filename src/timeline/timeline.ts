@@ -3,14 +3,14 @@ import { execScript, targetsServer } from "../model/shell.js";
 import {
   type Assumptions,
   type Container,
+  DEFAULT_ASSUMPTIONS,
   DEFAULT_GRACE_PERIOD_SECONDS,
+  type Front,
   type Workload,
 } from "../model/types.js";
+import { stopInstants, stopPrerequisites } from "./kubelet.js";
 import { reactionOf } from "./reaction.js";
 import type { ContainerTimeline, FailureWindow, SignalDelivery, Timeline, TimelineEvent } from "./types.js";
-
-/** The kubelet gives a container at least this long between its stop signal and SIGKILL (`kuberuntime_container.go`). */
-const MINIMUM_GRACE_SECONDS = 2;
 
 /**
  * Predicts a workload's termination per the kubelet's contract: endpoint removal starts at deletion and
@@ -32,28 +32,66 @@ export function computeTimeline(workload: Workload, assumptions: Assumptions): T
   const containers: ContainerTimeline[] = [];
   // php-fpm before nginx: nginx's drain of proxied requests ends when the php-fpm of its pod has exited.
   const main = workload.containers.filter((c) => !c.sidecar);
+  // FastCGI keep-alive from this pod's nginx holds php-fpm's workers while nginx lives (reaction.ts).
+  const keepAlive = workload.containers.some(usesFastcgiKeepAlive);
+  if (keepAlive)
+    notes.add("nginx keeps FastCGI connections alive: php-fpm's finish lasts while nginx holds them");
+  const held = keepAlive ? Number.POSITIVE_INFINITY : undefined;
   for (const container of main.filter((c) => c.role !== "nginx"))
-    containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes));
+    containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, undefined, held));
   const fpmExit = containers.some((c) => c.role === "fpm")
     ? Math.max(...containers.filter((c) => c.role === "fpm").map((c) => c.exitAt))
     : Number.POSITIVE_INFINITY;
   for (const container of main.filter((c) => c.role === "nginx"))
     containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, fpmExit));
-  const mainExit = Math.max(0, ...containers.map((c) => c.exitAt));
-  // Sidecars stop in reverse order of declaration, each after the ones declared later have exited.
-  let after = mainExit;
+  const nginxExit = Math.max(
+    Number.NEGATIVE_INFINITY,
+    ...containers.filter((c) => c.role === "nginx").map((c) => c.exitAt),
+  );
+  if (keepAlive) {
+    // Now that nginx's exit is known: the cached connections close with it.
+    for (const [i, c] of containers.entries()) {
+      const container = main.find((m) => m.name === c.container);
+      if (c.role === "fpm" && container)
+        containers[i] = containerTimeline(
+          container,
+          grace,
+          undefined,
+          R,
+          assumptions,
+          notes,
+          undefined,
+          nginxExit,
+        );
+    }
+  }
+  // Native sidecars wait for their turn (timeline/kubelet.ts): every main container, and the sidecar
+  // declared after them, have exited; so they stop in reverse order of declaration.
+  const prerequisites = stopPrerequisites(workload.containers);
   for (const container of workload.containers.filter((c) => c.sidecar).reverse()) {
-    const timeline = containerTimeline(container, grace, after, R, assumptions, notes);
-    containers.push(timeline);
-    after = Math.max(after, timeline.exitAt);
+    const waitsFor = prerequisites.get(container.name) ?? [];
+    const turnAt = Math.max(
+      0,
+      ...containers.filter((t) => waitsFor.includes(t.container)).map((t) => t.exitAt),
+    );
+    const heldUntil = keepAlive && container.role === "fpm" ? nginxExit : undefined;
+    containers.push(
+      containerTimeline(container, grace, turnAt, R, assumptions, notes, Number.POSITIVE_INFINITY, heldUntil),
+    );
   }
   const ordered = workload.containers.map(
     (c) => containers.find((t) => t.container === c.name) as ContainerTimeline,
   );
-  const failureWindows = failureWindowsOf(ordered, E, R);
+  const front = assumptions.front ?? DEFAULT_ASSUMPTIONS.front;
+  const failureWindows = failureWindowsOf(ordered, E, R, front);
+  if (front === "l4" && ordered.some((c) => c.role === "nginx"))
+    notes.add(
+      "front l4: a kube-proxy Service; a client's keep-alive connection stays on this pod's nginx until nginx closes it (--front l7: an ingress that balances each request)",
+    );
   return {
     workload: workload.id,
     propagationSeconds: E,
+    front,
     gracePeriodSeconds: grace,
     longestRequestSeconds: R,
     containers: ordered,
@@ -72,6 +110,7 @@ function containerTimeline(
   assumptions: Assumptions,
   notes: Set<string>,
   upstreamExitAt = Number.POSITIVE_INFINITY,
+  heldUntil?: number,
 ): ContainerTimeline {
   const signals: SignalDelivery[] = [];
   const wrapper = container.pid1.form === "shell-wrapper";
@@ -128,14 +167,11 @@ function containerTimeline(
   const overran = endsAt > grace;
   const hookEnd = Math.min(endsAt, grace);
   // After an overrunning preStop the kubelet sends the stop signal at the deadline and allows 2 s more.
-  let stopAt = overran ? grace : hookEnd;
-  let sigkillAt = overran
-    ? grace + MINIMUM_GRACE_SECONDS
-    : hookEnd + Math.max(MINIMUM_GRACE_SECONDS, grace - Math.floor(hookEnd));
-  if (sidecarStartsAt !== undefined) {
-    stopAt = Math.max(stopAt, sidecarStartsAt);
-    sigkillAt = Math.max(sigkillAt, stopAt + MINIMUM_GRACE_SECONDS);
-  }
+  const { stopAt, sigkillAt } = stopInstants({
+    graceSeconds: grace,
+    preStopSeconds: hook ? endsAt : undefined,
+    ...(sidecarStartsAt !== undefined ? { turnAt: sidecarStartsAt } : {}),
+  });
   const signal = stopSignal(container, assumptions.kubeVersion);
   if (signal.loc === undefined) notes.add(`${container.name}: ${signal.because}`);
   if (container.pid1.form === "unknown" && container.pid1.origin !== "image-default") {
@@ -171,7 +207,7 @@ function containerTimeline(
       `${container.name}: process_control_timeout read as 0; ${container.unseenConfigs.join(", ")} is not among the inputs`,
     );
   }
-  const reaction = reactionOf(container.role, signals, pct, R, upstreamExitAt);
+  const reaction = reactionOf(container.role, signals, pct, R, upstreamExitAt, heldUntil);
   return {
     container: container.name,
     role: container.role,
@@ -185,8 +221,18 @@ function containerTimeline(
   };
 }
 
-/** Turns each container's reaction into the windows in which requests fail. */
-function failureWindowsOf(containers: ContainerTimeline[], E: number, R: number): FailureWindow[] {
+/**
+ * Turns each container's reaction into the windows in which requests fail. The front decides how long
+ * requests reach a pod with nginx: `l7` (an ingress balancing each request to ready pod IPs, as
+ * ingress-nginx does) until the endpoint removal has propagated; `l4` (a kube-proxy Service, connection
+ * level) on established client keep-alive connections until nginx closes them.
+ */
+function failureWindowsOf(
+  containers: ContainerTimeline[],
+  E: number,
+  R: number,
+  assumedFront: Front,
+): FailureWindow[] {
   const windows: FailureWindow[] = [];
   const nginx = containers.find((c) => c.role === "nginx");
   const serving = containers.filter((c) => c.role === "fpm" || c.role === "nginx");
@@ -221,17 +267,43 @@ function failureWindowsOf(containers: ContainerTimeline[], E: number, R: number)
         });
       }
     }
-    windows.push(...inFlightWindows(c, lastArrival, E, R));
+    if (assumedFront === "l4" && nginx && c.role === "fpm") {
+      // Keep-alive clients pinned to this pod's nginx send past the propagation, until nginx closes.
+      const from = Math.max(E, c.closesAt);
+      if (from < nginx.closesAt) {
+        windows.push({
+          container: c.container,
+          kind: c.afterClose,
+          cause: "keepalive-pinned",
+          from,
+          to: nginx.closesAt,
+          explanation: `front l4: clients' keep-alive connections stay on this pod's nginx after php-fpm stops at ${fmt(c.closesAt)}, until nginx closes them at ${fmt(nginx.closesAt)}: their requests get 502`,
+        });
+      }
+    }
+    const arrivals =
+      assumedFront === "l4" && nginx
+        ? Math.max(lastArrival, Math.min(nginx.closesAt, nginx.exitAt))
+        : lastArrival;
+    windows.push(...inFlightWindows(c, arrivals, E, R, assumedFront));
   }
   return windows.sort((a, b) => a.from - b.from);
 }
 
-function inFlightWindows(c: ContainerTimeline, lastArrival: number, E: number, R: number): FailureWindow[] {
+function inFlightWindows(
+  c: ContainerTimeline,
+  lastArrival: number,
+  E: number,
+  R: number,
+  front: Front,
+): FailureWindow[] {
   const out: FailureWindow[] = [];
   for (const kill of c.kills ?? []) {
     // Requests arrive until `lastArrival` and run at most R: a kill after that finds none in flight.
-    // Clients send on idle keep-alive connections only while endpoints still route to the pod.
-    if (kill.kind === "keepalive-reset" ? kill.at >= E : kill.at >= lastArrival + R) continue;
+    // Behind an ingress (l7), requests are sent on idle keep-alive connections to the pod only while
+    // endpoints still route to it; behind a kube-proxy Service (l4), clients hold them until nginx closes.
+    const keepAliveUntil = front === "l4" ? Number.POSITIVE_INFINITY : E;
+    if (kill.kind === "keepalive-reset" ? kill.at >= keepAliveUntil : kill.at >= lastArrival + R) continue;
     out.push({
       container: c.container,
       kind: kill.kind,
@@ -293,6 +365,16 @@ function eventsOf(containers: ContainerTimeline[], E: number, grace: number): Ti
 
 export function fmt(seconds: number): string {
   return Number.isFinite(seconds) ? `${Number(seconds.toFixed(1))}s` : "never";
+}
+
+/** nginx with `fastcgi_keep_conn on` and an upstream `keepalive` pool (connections cached to php-fpm). */
+function usesFastcgiKeepAlive(container: Container): boolean {
+  if (container.role !== "nginx") return false;
+  const on = (key: string) => container.settings.filter((s) => s.scope === "nginx" && s.key === key);
+  return (
+    on("fastcgi_keep_conn").some((s) => s.value.trim() === "on") &&
+    on("keepalive").some((s) => Number(s.value) > 0)
+  );
 }
 
 /** A stop signal spelled as the container runtimes parse it: `SIGQUIT` or a number, not `QUIT`. */

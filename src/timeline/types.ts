@@ -1,4 +1,4 @@
-import type { ContainerRole } from "../model/types.js";
+import type { ContainerRole, Front } from "../model/types.js";
 
 /** Why requests fail in a window: each cause is one mechanism of FACTS.md, and one or more rules. */
 export type FailureCause =
@@ -10,7 +10,9 @@ export type FailureCause =
   | "fpm-drain-timeout"
   | "sigkill"
   | "nginx-terminated"
-  | "nginx-keepalive-closed";
+  | "nginx-keepalive-closed"
+  /** `--front l4`: client keep-alive connections pinned to the pod's nginx after php-fpm stopped serving. */
+  | "keepalive-pinned";
 
 /** What happens to a request caught in a window, as a client behind nginx or the Service sees it. */
 export type FailureKind =
@@ -92,6 +94,8 @@ export interface TimelineEvent {
 export interface Timeline {
   workload: string;
   propagationSeconds: number;
+  /** The front assumed (`--front`): `l7` an ingress, `l4` a kube-proxy Service (always set by computeTimeline). */
+  front?: Front;
   gracePeriodSeconds: number;
   longestRequestSeconds: number;
   containers: ContainerTimeline[];

@@ -28,7 +28,9 @@ test("a preStop that overruns the grace period is cut at the grace period; the c
     await terminatePod(pod, ctx);
     const at = (kind: string) => (ctx.recorder.events.find((e) => e.kind === kind)?.t ?? Number.NaN) - t0;
     assert.ok(Math.abs(at("prestop-cut") - 2) < 0.3, `cut at ${at("prestop-cut")}`);
-    assert.ok(Math.abs(at("signal") - 2) < 0.3);
+    // The kernel drops the stop signal (PID 1 has no handler), and the log says so.
+    assert.ok(Math.abs(at("signal-dropped") - 2) < 0.3, `dropped at ${at("signal-dropped")}`);
+    assert.equal(Number.isNaN(at("signal")), true, "no signal logged as delivered");
     assert.ok(Math.abs(at("sigkill") - 4) < 0.3, `SIGKILL at ${at("sigkill")}`);
     assert.ok(Math.abs(at("exit") - 4) < 0.4);
   } finally {
@@ -60,6 +62,25 @@ test("a native sidecar gets its stop signal only after the main container exited
     assert.ok(find("php-fpm", "prestop-start") <= find("nginx", "prestop-start") + 0.05);
     assert.ok(find("php-fpm", "signal") >= find("nginx", "exit"));
     assert.ok(find("nginx", "signal") >= find("nginx", "prestop-end"));
+  } finally {
+    await ctx.registry.cleanup();
+  }
+});
+
+test("the event log is true: a stop signal to a container that already exited is skipped, not delivered", async () => {
+  const ctx = makeContext();
+  try {
+    // The hook ends php-fpm itself (SIGTERM: it exits at once); the kubelet's SIGQUIT then finds nothing.
+    const pod = await Pod.start(ctx, "self-stop", {
+      gracePeriodSeconds: 10,
+      containers: [fpm({ preStop: { kind: "exec", command: ["sh", "-c", "kill -TERM 1; sleep 5"] } })],
+    });
+    await waitReady(pod);
+    await terminatePod(pod, ctx);
+    const kinds = ctx.recorder.events.filter((e) => e.container === "php-fpm").map((e) => e.kind);
+    assert.ok(kinds.includes("signal-skipped"), kinds.join(" "));
+    assert.ok(!kinds.includes("signal") && !kinds.includes("signal-dropped"), kinds.join(" "));
+    assert.ok(kinds.indexOf("exit") < kinds.indexOf("signal-skipped"), kinds.join(" "));
   } finally {
     await ctx.registry.cleanup();
   }

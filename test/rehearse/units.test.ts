@@ -4,21 +4,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { parseMix, parseRehearseFlags } from "../../src/cli/rehearse-options.js";
+import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { classify } from "../../src/rehearse/classify.js";
-import { parseMix, parseRehearseFlags } from "../../src/rehearse/cli-options.js";
-import { remainingGraceSeconds } from "../../src/rehearse/kubelet.js";
 import { pickDuration, type RequestRecord } from "../../src/rehearse/load.js";
 import { removeStaleTempDirs } from "../../src/rehearse/registry.js";
 import { renderHtml, renderTable, toJson } from "../../src/rehearse/report.js";
 import type { RehearsalResult } from "../../src/rehearse/result.js";
 import { strategyPlan } from "../../src/rehearse/strategies.js";
-
-test("grace accounting: grace − floor(preStop seconds), at least 2 s; an overrunning preStop leaves 2 s", () => {
-  assert.equal(remainingGraceSeconds(30, 10_900), 20);
-  assert.equal(remainingGraceSeconds(30, 0), 30);
-  assert.equal(remainingGraceSeconds(10, 9_500), 2);
-  assert.equal(remainingGraceSeconds(10, 10_020), 2);
-});
 
 test("--mix parses shares and durations and rejects shares that do not add up to 100%", () => {
   assert.deepEqual(parseMix("90%:50ms,10%:12s").value, [
@@ -34,6 +27,15 @@ test("rehearse flags: defaults, and every bad value named with its flag", () => 
   assert.deepEqual(ok.problems, []);
   assert.deepEqual(ok.options?.strategies, ["naive", "seed", "recommended"]);
   assert.equal(ok.options?.replicas, 3);
+  // One default propagation across commands: the model's.
+  assert.equal(ok.options?.propagationSeconds, DEFAULT_ASSUMPTIONS.propagationSeconds);
+  assert.equal(ok.options?.front, DEFAULT_ASSUMPTIONS.front);
+  assert.equal(ok.options?.shell, undefined, "no --shell: each image's own");
+  assert.equal(ok.format, "text");
+  assert.equal(parseRehearseFlags({ json: true }).format, "json");
+  assert.equal(parseRehearseFlags({ format: "json", output: "r.json" }).output, "r.json");
+  assert.match(parseRehearseFlags({ propagation: 500 }).problems[0] ?? "", /^--propagation/);
+  assert.match(parseRehearseFlags({ front: "l5" }).problems[0] ?? "", /^--front/);
   const bad = parseRehearseFlags({
     strategy: "naive,yolo",
     replicas: "0",
@@ -130,7 +132,9 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
       rps: 1,
       mix: [{ share: 1, ms: 50 }],
       shell: "dash",
+      front: "l7",
     },
+    valid: false,
     strategies: [
       {
         name: "naive",
@@ -153,6 +157,8 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
         latencyMs: { p50: 50, p99: 50 },
         terminationSeconds: [{ pod: "php-1", seconds: 0.1, deletedAt: 1, exitedAt: 1.1, killed: false }],
         durationSeconds: 3,
+        endpoints: { fallback: 0, none: 0 },
+        stall: { maxLatenessMs: 812, boundMs: 500, stalls: [{ t: 1.4, ms: 812 }], valid: false },
         plan: strategyPlan("naive", {
           topology: "separate",
           propagationSeconds: 2,
@@ -177,7 +183,16 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
   };
   const table = renderTable(result);
   assert.match(table, /naive\s+2\s+1\s+1\s+1/);
-  const json = toJson(result) as { strategies: { name: string; failed: number; failedByKind: object }[] };
+  // A stalled run says so in the table and the JSON.
+  assert.match(table, /812 INVALID/);
+  assert.match(table, /INVALID naive: the host stalled 812 ms/);
+  assert.match(table, /front l7/);
+  const json = toJson(result) as {
+    valid: boolean;
+    strategies: { name: string; failed: number; failedByKind: object; stall: { valid: boolean } }[];
+  };
+  assert.equal(json.valid, false);
+  assert.equal(json.strategies[0]?.stall.valid, false);
   assert.equal(json.strategies[0]?.name, "naive");
   assert.equal(json.strategies[0]?.failed, 1);
   const html = renderHtml(result);
