@@ -6,15 +6,17 @@
  *   const { result } = await checkPaths(["k8s/"], { propagation: 5 });
  *   for (const f of result.findings) console.log(`${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`);
  */
-import { type CheckOptions, type CheckResult, checkSources } from "./check.js";
+
 import { assumptionsFrom, loadConfig } from "./config.js";
+import { type CheckOptions, type CheckResult, checkSources } from "./engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "./model/types.js";
 import { DEFAULT_MAX_FILE_BYTES, readInputs, type SourceFile } from "./sources/files.js";
 
-export { type CheckResult, checkSources, failsAt } from "./check.js";
-export { applyEdits, collectEdits } from "./fix/engine.js";
-export { fixManifestObject } from "./fix/object.js";
-export { fixSources } from "./fix/run.js";
+export { type CheckResult, checkSources, failsAt } from "./engine/check.js";
+export { collectEdits } from "./engine/fix-loop.js";
+export { fixManifestObject } from "./engine/fix-object.js";
+export { fixSources } from "./engine/fix-sources.js";
+export { applyEdits } from "./fix/text.js";
 export type { Edit, Fix } from "./fix/types.js";
 export { generateInit } from "./init/generate.js";
 export { buildModel, type Model } from "./model/build.js";

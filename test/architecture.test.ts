@@ -234,44 +234,17 @@ test("the arrows table of docs/ARCHITECTURE.md names every layer under src/ and 
   assert.deepEqual(cyclesOf(drawn), [], "the table itself draws a cycle");
 });
 
-/** Edges issue 15 removes in the next commits (rules reaching fix/plans.ts, fix/ reaching check): to shrink. */
-const PENDING = new Set<string>([
-  "fix/ → rules/",
-  "fix/ → check.ts",
-  "fix/ → model/",
-  "fix/ → advice/",
-  "fix/ → drain/",
-  "fix/ → sources/",
-  "rules/ → fix/",
-]);
-const pending = (e: ImportEdge) =>
-  PENDING.has(`${e.from} → ${e.to}`) || PENDING.has(`${layerOf(e.from)} → ${layerOf(e.to)}`);
-
 test("every import under src/ follows an arrow of docs/ARCHITECTURE.md", () => {
-  assert.deepEqual(
-    forbiddenEdges(
-      edges.filter((e) => !pending(e)),
-      arrows,
-    ),
-    [],
-  );
+  assert.deepEqual(forbiddenEdges(edges, arrows), []);
 });
 
 test("no cycle between layers, nor between files", () => {
-  assert.deepEqual(
-    cyclesOf(
-      graphOf(
-        edges.filter((e) => !pending(e)),
-        layerOf,
-      ),
-    ),
-    [],
-  );
+  assert.deepEqual(cyclesOf(graphOf(edges, layerOf)), []);
   assert.deepEqual(cyclesOf(graphOf(edges, (file) => file)), []);
 });
 
 test("rule files import only rule types, the model, the timeline and the advice values", () => {
-  assert.deepEqual(ruleFileViolations(edges.filter((e) => !pending(e))), []);
+  assert.deepEqual(ruleFileViolations(edges), []);
 });
 
 test("the checker fails on a forbidden import added to a synthetic graph (a test of the test)", () => {

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { blockingProblems, type CheckResult, failsAt } from "../check.js";
+import { blockingProblems, type CheckResult, failsAt } from "../engine/check.js";
 import { type CheckPathsOptions, checkPaths } from "../index.js";
 import { DEFAULT_ASSUMPTIONS, type Problem } from "../model/types.js";
 import { FORMATTERS, type Format } from "../report/index.js";

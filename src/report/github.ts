@@ -1,4 +1,4 @@
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
 
 const COMMAND = { error: "error", warning: "warning", info: "notice" } as const;
 

@@ -1,4 +1,4 @@
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
 
 /** The documented JSON contract: `findings`, `problems`, `workloads` (each with its `timeline`). */
 export function formatJson(result: CheckResult): string {

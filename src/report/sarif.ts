@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from "node:path";
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
 import { RULES } from "../rules/registry.js";
 import type { Severity } from "../rules/types.js";
 import { VERSION } from "../version.js";

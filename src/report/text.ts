@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
 import type { Finding, Severity } from "../rules/types.js";
 import { fmt } from "../timeline/timeline.js";
 import type { Timeline } from "../timeline/types.js";

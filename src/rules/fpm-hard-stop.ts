@@ -1,4 +1,3 @@
-import { drainFixIfNeeded, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
 import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -29,8 +28,8 @@ export const rule: Rule = {
         restsOn: [signal?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
         fix:
           signal?.from === "preStop"
-            ? preStopSleepFix(context.workload, container, context.targets)
-            : (stopSignalFix(container) ?? drainFixIfNeeded(context.workload, container, context.targets)),
+            ? context.fixer.preStopSleep(container)
+            : (context.fixer.stopSignal(container) ?? context.fixer.drainIfNeeded(container)),
         loc:
           signal?.from === "preStop" ? (container.preStop?.loc ?? container.loc) : stopSignalLoc(container),
         data: { signal: signal?.signal ?? "SIGTERM", at: fmt(window.from), because: signal?.note ?? "" },

@@ -1,4 +1,3 @@
-import { stopSignalFix } from "../fix/plans.js";
 import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -28,7 +27,7 @@ export const rule: Rule = {
         messageId: "default",
         container,
         restsOn: [signal?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
-        fix: stopSignalFix(container),
+        fix: context.fixer.stopSignal(container),
         loc: stopSignalLoc(container),
         data: {
           container: container.name,

@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type CheckResult, checkSources } from "../../src/check.js";
+import { type CheckResult, checkSources } from "../../src/engine/check.js";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { RULES } from "../../src/rules/registry.js";
 import type { Finding, Severity } from "../../src/rules/types.js";

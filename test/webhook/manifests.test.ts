@@ -11,7 +11,7 @@ import { Deployment } from "kubernetes-models/apps/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import {
   DEFAULT_MANIFEST_OPTIONS,

@@ -1,13 +1,14 @@
 import { type FixTargets, GRACE_MARGIN_SECONDS } from "../advice/values.js";
 import { type DrainHookParams, drainHookCommand, drainHookMaxSeconds } from "../drain/hook.js";
+import type { Edit, Fix, ManifestEdit } from "../fix/types.js";
 import { processControlTimeout } from "../model/effective.js";
 import { listenerOf } from "../model/listener.js";
 import { execScript, targetsServer, userCommands } from "../model/shell.js";
 import type { ConfigSetting, Container, Workload } from "../model/types.js";
-import type { Edit, Fix, ManifestEdit } from "./types.js";
 
 /**
- * Builders of the edits that rules attach to findings. Each answers undefined when the place to change is
+ * Builders of the edits that rules attach to findings, reaching the rules bound to a workload as their
+ * context's `fixer` (`fixer.ts`). Each answers undefined when the place to change is
  * not among the inputs (an image with no Dockerfile, a workload from stdin for a file-only change): the
  * finding then says how to fix it by hand.
  */
@@ -216,6 +217,23 @@ export function drainFixIfNeeded(
 /** A word as `sh` reads it back unchanged. */
 function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** The spelling a runtime parses: `QUIT` → `SIGQUIT`. */
+function respelledSignal(value: string): string {
+  return `SIG${value.toUpperCase().replace(/^SIG/, "")}`;
+}
+
+/** The Dockerfile's `STOPSIGNAL QUIT` respelt `STOPSIGNAL SIGQUIT` (not where the manifest's lifecycle decides). */
+export function respellStopSignalFix(container: Container): Fix | undefined {
+  const loc = container.imageFacts.stopSignal.loc;
+  const file = container.imageFacts.dockerfile;
+  if (!loc || loc.file !== file || container.lifecycleStopSignal) return undefined;
+  const value = respelledSignal(String(container.imageFacts.stopSignal.value));
+  return {
+    description: `STOPSIGNAL ${value}`,
+    edits: [{ kind: "text", file, line: loc.line, deleteLines: 1, insertLines: [`STOPSIGNAL ${value}`] }],
+  };
 }
 
 /** `STOPSIGNAL SIGQUIT` in the container's Dockerfile: replaces an existing STOPSIGNAL, else follows FROM. */
