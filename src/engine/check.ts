@@ -1,14 +1,22 @@
 import { buildModel } from "../model/build.js";
 import type { Container, Problem } from "../model/types.js";
-import { type Finding, SEVERITY_ORDER, type Severity } from "../rules/types.js";
+import { RULES } from "../rules/registry.js";
+import { type Finding, SEVERITY_ORDER, type Severity, type SuppressedFinding } from "../rules/types.js";
 import type { SourceFile } from "../sources/files.js";
 import { computeTimeline } from "../timeline/timeline.js";
 import { runRules } from "./run-rules.js";
+import { readSuppressions, suppressed, suppressionOf } from "./suppression.js";
 import type { CheckOptions, CheckResult, ContainerResult, WorkloadResult } from "./types.js";
 
-export { IGNORE_ANNOTATION } from "./run-rules.js";
+export { IGNORE_ANNOTATION, IGNORE_CONTAINER_PREFIX } from "./suppression.js";
 
 export type { CheckOptions, CheckResult, ContainerResult, WorkloadResult } from "./types.js";
+
+/** What a rule switched off in the config file suppresses its findings with. */
+const offInConfig = (rule: string) => ({
+  reason: `\`rules: {${rule}: off}\` in the config file`,
+  source: "config",
+});
 
 /** Problems that make a run exit 2: every one but those that only leave something unknown. */
 export function blockingProblems(problems: readonly Problem[]): Problem[] {
@@ -17,8 +25,9 @@ export function blockingProblems(problems: readonly Problem[]): Problem[] {
 
 /**
  * Checks source files: builds the model, computes each workload's termination timeline, and runs every
- * rule over it. Suppressed rules (annotation `fpm-graceful.io/ignore: id,id` on the workload or its pod
- * template, or `off` in the config file) report nothing.
+ * rule over it. Suppressed findings (annotation `fpm-graceful.io/ignore: id,id[: reason]` on the workload
+ * or its pod template, `fpm-graceful.io/ignore.<container>: …` for one container, or `off` in the config
+ * file) are kept apart in `suppressed`, with what silenced them; an ignore naming no rule is a warning.
  *
  * @example
  *   const result = checkSources(files, { assumptions: DEFAULT_ASSUMPTIONS });
@@ -27,10 +36,21 @@ export function blockingProblems(problems: readonly Problem[]): Problem[] {
 export function checkSources(files: SourceFile[], options: CheckOptions): CheckResult {
   const model = buildModel(files, options);
   const findings: Finding[] = [];
+  const silenced: SuppressedFinding[] = [];
+  const problems = [...model.problems];
+  const ruleIds = new Set([...RULES, ...(options.rules ?? [])].map((r) => r.meta.id));
   const workloads: WorkloadResult[] = [];
   for (const workload of model.workloads) {
     const timeline = computeTimeline(workload, options.assumptions);
-    findings.push(...runRules(workload, timeline, options));
+    const ignores = readSuppressions(workload, ruleIds);
+    problems.push(...ignores.problems);
+    for (const finding of runRules(workload, timeline, options)) {
+      const by =
+        suppressionOf(finding, ignores.suppressions) ??
+        (options.ruleSettings?.[finding.rule] === "off" ? offInConfig(finding.rule) : undefined);
+      if (by) silenced.push(suppressed(finding, by));
+      else findings.push(finding);
+    }
     workloads.push({
       id: workload.id,
       file: workload.loc.file,
@@ -42,9 +62,10 @@ export function checkSources(files: SourceFile[], options: CheckOptions): CheckR
   }
   return {
     findings: sortFindings(findings),
-    problems: model.problems,
+    problems,
     workloads,
     leftAlone: model.leftAlone,
+    ...(silenced.length > 0 ? { suppressed: sortFindings(silenced) } : {}),
   };
 }
 
@@ -71,7 +92,7 @@ function containerResult(c: Container): ContainerResult {
   };
 }
 
-function sortFindings(findings: Finding[]): Finding[] {
+function sortFindings<F extends Finding>(findings: F[]): F[] {
   return findings.sort(
     (a, b) =>
       a.workload.localeCompare(b.workload) ||

@@ -6,26 +6,20 @@ import type { Timeline } from "../timeline/types.js";
 import { fixerFor } from "./fixer.js";
 import type { CheckOptions } from "./types.js";
 
-export const IGNORE_ANNOTATION = "fpm-graceful.io/ignore";
-
 /**
  * Runs every rule over one workload and its timeline: each gets a context with the workload, its timeline,
  * the values its fixes write and the `fixer` that builds them; each report becomes a finding (its message
  * and fix rendered from the rule's templates, a report resting on an unknown fact turned into a warning).
+ * Suppressions are not applied here: a rule switched off or ignored still runs, so that its findings can be
+ * reported as suppressed (`check.ts`).
  */
 export function runRules(workload: Workload, timeline: Timeline, options: CheckOptions): Finding[] {
-  const ignored = new Set(
-    (workload.annotations[IGNORE_ANNOTATION] ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
   const findings: Finding[] = [];
   const targets = fixTargets(workload, timeline, options.assumptions);
   const fixer = fixerFor(workload, targets);
   for (const rule of options.rules ?? RULES) {
-    const setting = options.ruleSettings?.[rule.meta.id];
-    if (setting === "off" || ignored.has(rule.meta.id) || ignored.has("all")) continue;
+    const configured = options.ruleSettings?.[rule.meta.id];
+    const setting = configured === "off" ? undefined : configured;
     if (workload.kind === "Image" && !rule.meta.appliesToImages) continue;
     const context: RuleContext = {
       workload,
@@ -49,7 +43,7 @@ export function runRules(workload: Workload, timeline: Timeline, options: CheckO
         );
         const severity = setting ?? report.severity ?? rule.meta.severity;
         const message = render(rule.meta.messages[report.messageId] ?? report.messageId, report.data);
-        findings.push({
+        const finding: Finding = {
           rule: rule.meta.id,
           // A finding that rests on a fact nobody could read is a warning, never an error stated as fact.
           severity: assumed.length > 0 && severity === "error" ? "warning" : severity,
@@ -67,7 +61,9 @@ export function runRules(workload: Workload, timeline: Timeline, options: CheckO
           ...(report.container ? { container: report.container.name } : {}),
           ...(report.fix ? { autofix: report.fix } : {}),
           ...(assumed.length > 0 ? { assumed } : {}),
-        });
+        };
+        findings.push(finding);
+        options.onReport?.(finding, report);
       },
     };
     rule.check(context);

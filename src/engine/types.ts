@@ -1,7 +1,7 @@
 /** What the engine takes and gives: the options of a check, and its result (the JSON contract of `check --format json`). */
 import type { BuildOptions, LeftAlone } from "../model/build.js";
 import type { Assumptions, ContainerRole, Problem, RoleEvidence } from "../model/types.js";
-import type { Finding, Rule, Severity } from "../rules/types.js";
+import type { Finding, Report, Rule, Severity, SuppressedFinding } from "../rules/types.js";
 import type { Timeline } from "../timeline/types.js";
 
 export interface CheckOptions extends BuildOptions {
@@ -9,6 +9,11 @@ export interface CheckOptions extends BuildOptions {
   /** Rules switched off (`rules: {id: off}` in `.fpm-graceful.yaml`), or given another severity. */
   ruleSettings?: Record<string, Severity | "off">;
   rules?: readonly Rule[];
+  /**
+   * Called with each finding and the report it was rendered from (its `messageId` and `data`): the rule
+   * tester matches reports by message id and data, as ESLint's RuleTester does, without widening `Finding`.
+   */
+  onReport?: (finding: Finding, report: Report) => void;
 }
 
 export interface WorkloadResult {
@@ -41,4 +46,6 @@ export interface CheckResult {
   workloads: WorkloadResult[];
   /** Inputs read and deliberately not checked (a Go service's Dockerfile, a Helm test hook), each with why. */
   leftAlone: LeftAlone[];
+  /** Findings an ignore annotation or the config file silenced, each with what did it (absent when none). */
+  suppressed?: SuppressedFinding[];
 }
