@@ -318,7 +318,9 @@ export function processControlTimeoutFix(
       });
     }
   } else if (fpmConfig?.origin.kind === "file") {
-    const lines = fpmConfig.origin.text.split("\n").length;
+    // Appended after the last line: a final newline ends that line, it does not start another.
+    const { text } = fpmConfig.origin;
+    const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
     edits.push({
       kind: "text",
       file: fpmConfig.origin.file,

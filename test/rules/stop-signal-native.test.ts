@@ -29,6 +29,7 @@ ruleTester("stop-signal-native", {
   invalid: [
     {
       name: "a custom image without STOPSIGNAL on 1.33",
+      output: null,
       files: { "app.yaml": deployment("registry.example.com/shop/app:1") },
       findings: [
         {
@@ -43,6 +44,7 @@ ruleTester("stop-signal-native", {
     },
     {
       name: "a Dockerfile `STOPSIGNAL SIGTERM` on 1.34",
+      output: null,
       files: {
         "app.yaml": deployment("registry.example.com/shop/app:1"),
         "app/Dockerfile": "FROM php:8.2-fpm\nSTOPSIGNAL SIGTERM\n",

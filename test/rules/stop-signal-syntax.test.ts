@@ -48,6 +48,7 @@ ruleTester("stop-signal-syntax", {
     },
     {
       name: "lifecycle.stopSignal QUIT",
+      output: null,
       files: { "app.yaml": deployment("lifecycle: {stopSignal: QUIT}") },
       findings: [{ line: 10, column: 35, severity: "error", message: "stop signal `QUIT`" }],
     },
