@@ -1,4 +1,4 @@
-import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
+import { fmt, hardStops, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** php-fpm stopped with SIGTERM/SIGINT terminates every worker at once: in-flight requests get 502. */
@@ -18,10 +18,7 @@ export const rule: Rule = {
     },
   },
   check(context) {
-    for (const container of context.workload.containers.filter((c) => c.role === "fpm")) {
-      const window = context.windows("fpm-terminated", container)[0];
-      if (!window) continue;
-      const signal = context.timelineOf(container).signals.find((s) => s.delivered && s.at === window.from);
+    for (const { container, window, signal } of hardStops(context, "fpm", "fpm-terminated")) {
       context.report({
         messageId: "default",
         container,

@@ -108,17 +108,11 @@ export interface Rule {
 }
 
 /** A finding as every output renders it: the JSON contract of `check --format json`. */
-export interface Finding {
+export interface Finding extends SourceLocation {
   rule: string;
   severity: Severity;
   message: string;
   fix: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine?: number;
-  endColumn?: number;
-  helmSource?: string;
   /** `Kind/namespace/name`. */
   workload: string;
   container?: string;
