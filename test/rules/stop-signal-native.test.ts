@@ -1,17 +1,6 @@
-import { dedent, ruleTester } from "./harness.js";
+import { fpmDeployment, ruleTester } from "./harness.js";
 
-const deployment = (image: string, lifecycle = "{}") => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app, annotations: {"fpm-graceful.io/role.php-fpm": fpm}}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: ${image}
-            lifecycle: ${lifecycle}
-`;
+const deployment = (image: string, lifecycle = "{}") => fpmDeployment(`lifecycle: ${lifecycle}`, image);
 
 ruleTester("stop-signal-native", {
   valid: [
