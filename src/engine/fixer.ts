@@ -1,22 +1,19 @@
 import type { FixTargets } from "../advice/values.js";
 import type { Workload } from "../model/types.js";
 import type { Fixer } from "../rules/types.js";
+import { processControlTimeoutFix, respellStopSignalFix, stopSignalFix } from "./edits/php-fpm.js";
 import {
   combine,
   disruptionBudgetFix,
-  drainFixIfNeeded,
   gracePeriodFix,
   pid1Fix,
-  preStopSleepFix,
-  processControlTimeoutFix,
   readinessProbeFix,
-  respellStopSignalFix,
   rollingUpdateFix,
-  stopSignalFix,
-} from "./plans.js";
+} from "./edits/pod.js";
+import { drainFixIfNeeded, preStopSleepFix } from "./edits/prestop.js";
 
 /**
- * The `fixer` a rule's context carries: the edit builders of `plans.ts` bound to one workload and to the
+ * The `fixer` a rule's context carries: the edit builders of `edits/` bound to one workload and to the
  * values its fixes write (`fixTargets`, src/advice/values.ts). The engine makes one per workload checked.
  *
  * @example
