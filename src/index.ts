@@ -24,7 +24,15 @@ export type * from "./model/types.js";
 export { DEFAULT_ASSUMPTIONS } from "./model/types.js";
 export { FORMATTERS, type Format } from "./report/index.js";
 export { RULES } from "./rules/registry.js";
-export type { Finding, Rule, RuleMeta, Severity } from "./rules/types.js";
+export type {
+  Finding,
+  Fixer,
+  Rule,
+  RuleContext,
+  RuleMeta,
+  Severity,
+  SuppressedFinding,
+} from "./rules/types.js";
 export { readInputs, type SourceFile } from "./sources/files.js";
 export { computeTimeline } from "./timeline/timeline.js";
 export type * from "./timeline/types.js";

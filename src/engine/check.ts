@@ -8,8 +8,6 @@ import { runRules } from "./run-rules.js";
 import { readSuppressions, suppressed, suppressionOf } from "./suppression.js";
 import type { CheckOptions, CheckResult, ContainerResult, WorkloadResult } from "./types.js";
 
-export { IGNORE_ANNOTATION, IGNORE_CONTAINER_PREFIX } from "./suppression.js";
-
 export type { CheckOptions, CheckResult, ContainerResult, WorkloadResult } from "./types.js";
 
 /** What a rule switched off in the config file suppresses its findings with. */

@@ -58,7 +58,7 @@ export function applyEdits(
 }
 
 /** Line edits, bottom-up; the file's own line ending (LF or CRLF) is kept. */
-export function applyTextEdits(text: string, edits: TextEdit[]): string {
+function applyTextEdits(text: string, edits: TextEdit[]): string {
   if (edits.length === 0) return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);

@@ -95,7 +95,7 @@ function drainsAlready(container: Container): boolean {
  * It needs neither STOPSIGNAL nor process_control_timeout; the grace period is raised to cover it. Not for
  * a listener the inputs do not show, nor over a hook that runs commands of its own.
  */
-export function drainHookFix(
+function drainHookFix(
   workload: Workload,
   container: Container,
   targets: FixTargets,
