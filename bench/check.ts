@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Bench } from "tinybench";
 import { LineCounter, parseAllDocuments } from "yaml";
-import { checkSources } from "../src/check.js";
+import { checkSources } from "../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../src/model/types.js";
 import { readInputs, type SourceFile } from "../src/sources/files.js";
 import { generateCorpus } from "./corpus.js";

@@ -1,7 +1,7 @@
 import { Bench } from "tinybench";
-import { checkSources } from "../src/check.js";
-import { collectEdits } from "../src/fix/engine.js";
-import { fixSources } from "../src/fix/run.js";
+import { checkSources } from "../src/engine/check.js";
+import { collectEdits } from "../src/engine/fix-loop.js";
+import { fixSources } from "../src/engine/fix-sources.js";
 import { DEFAULT_ASSUMPTIONS } from "../src/model/types.js";
 import { CORPUS, parseOnly, writeCorpus } from "./check.js";
 import { collectGarbage } from "./gc.js";

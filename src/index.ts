@@ -6,15 +6,17 @@
  *   const { result } = await checkPaths(["k8s/"], { propagation: 5 });
  *   for (const f of result.findings) console.log(`${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`);
  */
-import { type CheckOptions, type CheckResult, checkSources } from "./check.js";
+
 import { assumptionsFrom, CONFIG_NAMES, findConfigFile, loadConfig } from "./config.js";
+import { type CheckOptions, type CheckResult, checkSources } from "./engine/check.js";
 import { DEFAULT_ASSUMPTIONS, type Front } from "./model/types.js";
 import { DEFAULT_MAX_FILE_BYTES, readInputs, type SourceFile } from "./sources/files.js";
 
-export { type CheckResult, checkSources, failsAt } from "./check.js";
-export { applyEdits, collectEdits } from "./fix/engine.js";
-export { fixManifestObject } from "./fix/object.js";
-export { fixSources } from "./fix/run.js";
+export { type CheckResult, checkSources, failsAt } from "./engine/check.js";
+export { collectEdits } from "./engine/fix-loop.js";
+export { fixManifestObject } from "./engine/fix-object.js";
+export { fixSources } from "./engine/fix-sources.js";
+export { applyEdits } from "./fix/text.js";
 export type { Edit, Fix } from "./fix/types.js";
 export { generateInit } from "./init/generate.js";
 export { buildModel, type Model } from "./model/build.js";
@@ -22,7 +24,15 @@ export type * from "./model/types.js";
 export { DEFAULT_ASSUMPTIONS } from "./model/types.js";
 export { FORMATTERS, type Format } from "./report/index.js";
 export { RULES } from "./rules/registry.js";
-export type { Finding, Rule, RuleMeta, Severity } from "./rules/types.js";
+export type {
+  Finding,
+  Fixer,
+  Rule,
+  RuleContext,
+  RuleMeta,
+  Severity,
+  SuppressedFinding,
+} from "./rules/types.js";
 export { readInputs, type SourceFile } from "./sources/files.js";
 export { computeTimeline } from "./timeline/timeline.js";
 export type * from "./timeline/types.js";

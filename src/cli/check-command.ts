@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import { blockingProblems, type CheckResult, failsAt } from "../check.js";
+import { blockingProblems, type CheckResult, failsAt } from "../engine/check.js";
+import { escapeControl, neutralizeWorkflowCommands } from "../escape.js";
 import { type CheckPathsOptions, checkPaths } from "../index.js";
 import { DEFAULT_ASSUMPTIONS, type Front, type Problem } from "../model/types.js";
-import { escapeControl, neutralizeWorkflowCommands } from "../report/escape.js";
 import { FORMATS, FORMATTERS, type Format } from "../report/index.js";
 import type { Severity } from "../rules/types.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../sources/files.js";

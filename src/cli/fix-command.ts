@@ -1,14 +1,10 @@
 import { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { blockingProblems, failsAt } from "../check.js";
+import { blockingProblems, failsAt } from "../engine/check.js";
+import { fixSources } from "../engine/fix-sources.js";
+import { escapeControl, neutralizeWorkflowCommands, neutralizeWorkflowCommandsInJson } from "../escape.js";
 import { renderedOverlay } from "../fix/overlay.js";
-import { fixSources } from "../fix/run.js";
 import { checkPaths } from "../index.js";
-import {
-  escapeControl,
-  neutralizeWorkflowCommands,
-  neutralizeWorkflowCommandsInJson,
-} from "../report/escape.js";
 import { writeFileAtomic } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
 import { choiceOption, cliError } from "./options.js";
@@ -71,7 +67,13 @@ export function fixCommand(): Command {
     const manual = after.findings.filter((f) => !f.autofix && f.severity !== "info");
 
     if (opts.dryRun || opts.check) {
-      for (const f of fixable) out(`${f.file}:${f.line}:${f.column} ${f.rule}: ${f.autofix?.description}`);
+      // Every pass's fixes: a later pass's are located in the text as the earlier passes left it.
+      run.fixesByPass.forEach((pass, i) => {
+        for (const f of pass)
+          out(
+            `${f.file}:${f.line}:${f.column} ${f.rule}: ${f.autofix?.description}${i > 0 ? ` (pass ${i + 1})` : ""}`,
+          );
+      });
     } else if (opts.diff) {
       for (const c of writable)
         print(

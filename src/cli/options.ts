@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import { parseDuration } from "../config.js";
-import { escapeControl, neutralizeWorkflowCommands } from "../report/escape.js";
+import { escapeControl, neutralizeWorkflowCommands } from "../escape.js";
 
 /** Commander argument parsers that turn bad values into clear usage errors (exit 2). */
 export function durationOption(value: string): number {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { blockingProblems } from "../check.js";
+import { blockingProblems } from "../engine/check.js";
 import { checkPaths } from "../index.js";
 import { buildModel } from "../model/build.js";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../model/types.js";

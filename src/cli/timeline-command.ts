@@ -1,11 +1,11 @@
 import { Command } from "commander";
-import { blockingProblems, type CheckResult } from "../check.js";
 import { pairTimelines } from "../draw/compare.js";
 import { drawSvg } from "../draw/svg.js";
 import { drawTerminalCharts, type WorkloadDrawing } from "../draw/terminal.js";
-import { fixSources } from "../fix/run.js";
+import { blockingProblems, type CheckResult } from "../engine/check.js";
+import { fixSources } from "../engine/fix-sources.js";
+import { neutralizeWorkflowCommandsInJson } from "../escape.js";
 import { checkPaths } from "../index.js";
-import { neutralizeWorkflowCommandsInJson } from "../report/escape.js";
 import { writeFileAtomic } from "../write.js";
 import {
   addModelOptions,

@@ -1,4 +1,4 @@
-import { xmlChars } from "../report/escape.js";
+import { xmlChars } from "../escape.js";
 import { type Chart, type ChartRow, chartOf, lastMoment, type Mark } from "./layout.js";
 import { LEGEND_ORDER, type MarkKind, STYLE } from "./style.js";
 import { topMark, type WorkloadDrawing } from "./terminal.js";

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { escapeControl, neutralizeWorkflowCommands } from "../report/escape.js";
+import { escapeControl, neutralizeWorkflowCommands } from "../escape.js";
 import type { Timeline } from "../timeline/types.js";
 import { type ChartRow, chartOf, lastMoment, type Mark } from "./layout.js";
 import { type ElementKind, LEGEND_ORDER, type MarkKind, STYLE, type TerminalColor } from "./style.js";

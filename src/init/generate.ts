@@ -1,8 +1,9 @@
 import { join, normalize } from "node:path";
 import { type GeneratedFile, INIT_PATHS, workloadFiles } from "./files.js";
 import { type InitOptions, InitOptionsError, initOptionProblems } from "./options.js";
+import { initValues } from "./targets.js";
 import { checkConfig } from "./texts.js";
-import { type InitValues, initValues } from "./values.js";
+import type { InitValues } from "./values.js";
 
 export { asSourceFiles, type GeneratedFile, INIT_PATHS } from "./files.js";
 export {
@@ -12,7 +13,8 @@ export {
   initOptionProblems,
   type Topology,
 } from "./options.js";
-export { type InitValues, initAssumptions, initValues } from "./values.js";
+export { initValues } from "./targets.js";
+export { type InitValues, initAssumptions } from "./values.js";
 
 /**
  * The complete reference setup `fpm-graceful init` writes, as data: the Kubernetes manifests, the php-fpm

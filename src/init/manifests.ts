@@ -119,16 +119,12 @@ export function separateFpmDocuments(
       ),
       comment: "php-fpm behind the nginx Deployment, reached through the php-fpm Service.",
       comments: [
-        { path: ["spec", "strategy"], text: ROLLOUT_COMMENT },
-        {
-          path: [...podPath, "terminationGracePeriodSeconds"],
-          text: graceComment(
-            t,
-            undefined,
-            `php-fpm's drain (process_control_timeout ${t.processControlTimeoutSeconds}s)`,
-          ),
-        },
-        { path: [...podPath, "containers", 0, "lifecycle"], text: preStopComment(options, t, "php-fpm") },
+        ...separateDeploymentComments(
+          options,
+          t,
+          "php-fpm",
+          `php-fpm's drain (process_control_timeout ${t.processControlTimeoutSeconds}s)`,
+        ),
         {
           path: [...podPath, "containers", 0, "image"],
           text: `Built from ${dockerfilePath.replace(/^\.\.\//, "")}: STOPSIGNAL SIGQUIT, php-fpm as PID 1 (exec form).`,
@@ -153,7 +149,6 @@ export function separateFpmDocuments(
 export function separateNginxDocuments(options: InitOptions, values: InitValues): GeneratedDocument[] {
   const names = namesOf(options.name);
   const t = values.nginx ?? values.fpm;
-  const podPath = ["spec", "template", "spec"];
   return [
     {
       object: deployment(
@@ -165,14 +160,12 @@ export function separateNginxDocuments(options: InitOptions, values: InitValues)
         {},
       ),
       comment: "nginx in front of the php-fpm Service, with the official image (STOPSIGNAL SIGQUIT).",
-      comments: [
-        { path: ["spec", "strategy"], text: ROLLOUT_COMMENT },
-        {
-          path: [...podPath, "terminationGracePeriodSeconds"],
-          text: graceComment(t, undefined, `nginx's drain (up to ${t.processControlTimeoutSeconds}s)`),
-        },
-        { path: [...podPath, "containers", 0, "lifecycle"], text: preStopComment(options, t, "nginx") },
-      ],
+      comments: separateDeploymentComments(
+        options,
+        t,
+        "nginx",
+        `nginx's drain (up to ${t.processControlTimeoutSeconds}s)`,
+      ),
     },
     nginxConfigMap(options, values, names.fpm),
     {
@@ -180,6 +173,16 @@ export function separateNginxDocuments(options: InitOptions, values: InitValues)
       comment: "The application's entry point: nginx.",
     },
     { object: disruptionBudget(options, names.nginx, "nginx"), comment: PDB_COMMENT },
+  ];
+}
+
+/** What each Deployment of the separate topology says of its rollout, its grace period and its preStop. */
+function separateDeploymentComments(options: InitOptions, t: FixTargets, server: string, drain: string) {
+  const podPath = ["spec", "template", "spec"];
+  return [
+    { path: ["spec", "strategy"], text: ROLLOUT_COMMENT },
+    { path: [...podPath, "terminationGracePeriodSeconds"], text: graceComment(t, undefined, drain) },
+    { path: [...podPath, "containers", 0, "lifecycle"], text: preStopComment(options, t, server) },
   ];
 }
 

@@ -263,6 +263,8 @@ export interface Workload {
   /** Path (as key segments) of the pod spec in its document, e.g. `["spec","template","spec"]` (`["items",0,…]` in a List). */
   podSpecPath: (string | number)[];
   annotations: Record<string, string>;
+  /** Where each annotation's value is written (the pod template's where both set it), for problems about it. */
+  annotationLocs: Record<string, SourceLocation>;
   podLabels: Record<string, string>;
   /** `spec.selector.matchLabels`: what the controller (and so a PodDisruptionBudget) selects its pods by. */
   selector: Record<string, string> | undefined;

@@ -71,6 +71,12 @@ export function readWorkload(
       ...view.at("metadata", "annotations")?.stringMap(),
       ...templateMeta?.get("annotations")?.stringMap(),
     },
+    annotationLocs: Object.fromEntries(
+      [
+        ...(view.at("metadata", "annotations")?.entries() ?? []),
+        ...(templateMeta?.get("annotations")?.entries() ?? []),
+      ].map(([key, value]) => [key, value.loc()]),
+    ),
     podLabels: templateMeta?.get("labels")?.stringMap() ?? {},
     selector: view.at("spec", "selector", "matchLabels")?.stringMap(),
     persistentClaims: (podSpec.get("volumes")?.items() ?? [])
@@ -326,6 +332,7 @@ export function imageWorkload(
     objectPath: [],
     podSpecPath: [],
     annotations: {},
+    annotationLocs: {},
     podLabels: {},
     selector: undefined,
     persistentClaims: [],

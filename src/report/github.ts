@@ -1,12 +1,12 @@
-import type { CheckResult } from "../check.js";
-import type { Finding, Severity } from "../rules/types.js";
-import { ruleDocUrl } from "./docs.js";
+import type { CheckResult } from "../engine/check.js";
 import {
   escapeControl as e,
   escapeWorkflowData,
   escapeWorkflowProperty,
   neutralizeWorkflowCommands,
-} from "./escape.js";
+} from "../escape.js";
+import type { Finding, Severity } from "../rules/types.js";
+import { ruleDocUrl } from "./docs.js";
 import { suppressedOf } from "./suppressed.js";
 
 const COMMAND = { error: "error", warning: "warning", info: "notice" } as const;

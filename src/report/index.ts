@@ -1,4 +1,4 @@
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";

@@ -1,5 +1,5 @@
-import type { CheckResult } from "../check.js";
-import { neutralizeWorkflowCommandsInJson } from "./escape.js";
+import type { CheckResult } from "../engine/check.js";
+import { neutralizeWorkflowCommandsInJson } from "../escape.js";
 
 /** The documented JSON contract: `findings`, `problems`, `workloads` (each with its `timeline`). */
 export function formatJson(result: CheckResult): string {

@@ -1,7 +1,7 @@
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
+import { xmlChars } from "../escape.js";
 import type { Finding } from "../rules/types.js";
 import { ruleDocUrl } from "./docs.js";
-import { xmlChars } from "./escape.js";
 import { suppressedOf } from "./suppressed.js";
 
 /** Text and attribute values: only characters XML 1.0 allows, and the five it gives a meaning escaped. */

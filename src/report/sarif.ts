@@ -1,10 +1,10 @@
 import { relative, resolve, sep } from "node:path";
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
+import { neutralizeWorkflowCommandsInJson, wellFormed } from "../escape.js";
 import { RULES } from "../rules/registry.js";
 import type { Finding, Severity, SuppressedFinding } from "../rules/types.js";
 import { VERSION } from "../version.js";
 import { ruleDocUrl } from "./docs.js";
-import { neutralizeWorkflowCommandsInJson, wellFormed } from "./escape.js";
 import { suppressedOf } from "./suppressed.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {

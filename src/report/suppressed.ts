@@ -1,4 +1,4 @@
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../engine/check.js";
 import type { SuppressedFinding } from "../rules/types.js";
 
 /**

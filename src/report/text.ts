@@ -1,10 +1,10 @@
 import pc from "picocolors";
-import type { CheckResult, WorkloadResult } from "../check.js";
+import type { CheckResult, WorkloadResult } from "../engine/check.js";
+import { escapeControl as e, neutralizeWorkflowCommands } from "../escape.js";
 import type { Finding, Severity } from "../rules/types.js";
 import { fmt } from "../timeline/timeline.js";
 import type { Timeline } from "../timeline/types.js";
 import { ruleDocUrl } from "./docs.js";
-import { escapeControl as e, neutralizeWorkflowCommands } from "./escape.js";
 import { suppressedOf } from "./suppressed.js";
 import { wrapLine } from "./wrap.js";
 

@@ -1,5 +1,4 @@
-import { drainFixIfNeeded, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
-import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
+import { fmt, hardStops, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** php-fpm stopped with SIGTERM/SIGINT terminates every worker at once: in-flight requests get 502. */
@@ -20,18 +19,15 @@ export const rule: Rule = {
     },
   },
   check(context) {
-    for (const container of context.workload.containers.filter((c) => c.role === "fpm")) {
-      const window = context.windows("fpm-terminated", container)[0];
-      if (!window) continue;
-      const signal = context.timelineOf(container).signals.find((s) => s.delivered && s.at === window.from);
+    for (const { container, window, signal } of hardStops(context, "fpm", "fpm-terminated")) {
       context.report({
         messageId: "default",
         container,
         restsOn: [signal?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
         fix:
           signal?.from === "preStop"
-            ? preStopSleepFix(context.workload, container, context.targets)
-            : (stopSignalFix(container) ?? drainFixIfNeeded(context.workload, container, context.targets)),
+            ? context.fixer.preStopSleep(container)
+            : (context.fixer.stopSignal(container) ?? context.fixer.drainIfNeeded(container)),
         loc:
           signal?.from === "preStop" ? (container.preStop?.loc ?? container.loc) : stopSignalLoc(container),
         data: { signal: signal?.signal ?? "SIGTERM", at: fmt(window.from), because: signal?.note ?? "" },

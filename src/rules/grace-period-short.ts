@@ -1,5 +1,4 @@
 import { GRACE_MARGIN_SECONDS } from "../advice/values.js";
-import { gracePeriodFix } from "../fix/plans.js";
 import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -33,7 +32,7 @@ export const rule: Rule = {
         const seconds = Math.max(context.targets.gracePeriodSeconds, hook.seconds + GRACE_MARGIN_SECONDS);
         context.report({
           messageId: "sleepTooLong",
-          fix: gracePeriodFix(workload, { ...context.targets, gracePeriodSeconds: seconds }),
+          fix: context.fixer.gracePeriod(seconds),
           container,
           loc,
           data: {
@@ -52,7 +51,7 @@ export const rule: Rule = {
         container.role === "fpm" ? (t.processControlTimeoutSeconds ?? 0) : timeline.longestRequestSeconds;
       context.report({
         messageId: "default",
-        fix: gracePeriodFix(workload, context.targets),
+        fix: context.fixer.gracePeriod(),
         container,
         loc,
         data: {

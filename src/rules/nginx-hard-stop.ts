@@ -1,5 +1,4 @@
-import { stopSignalFix } from "../fix/plans.js";
-import { fmt, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
+import { fmt, hardStops, stopSignalLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
 /** nginx's SIGTERM is a fast shutdown: proxied requests in flight are cut. */
@@ -21,15 +20,12 @@ export const rule: Rule = {
     },
   },
   check(context) {
-    for (const container of context.workload.containers.filter((c) => c.role === "nginx")) {
-      const window = context.windows("nginx-terminated", container)[0];
-      if (!window) continue;
-      const signal = context.timelineOf(container).signals.find((s) => s.delivered && s.at === window.from);
+    for (const { container, window, signal } of hardStops(context, "nginx", "nginx-terminated")) {
       context.report({
         messageId: "default",
         container,
         restsOn: [signal?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
-        fix: stopSignalFix(container),
+        fix: context.fixer.stopSignal(container),
         loc: stopSignalLoc(container),
         data: {
           container: container.name,

@@ -1,5 +1,4 @@
 import { preStopDelay } from "../advice/values.js";
-import { preStopSleepFix } from "../fix/plans.js";
 import { nginxStopsFirst } from "./shared/delay.js";
 import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
@@ -31,7 +30,7 @@ export const rule: Rule = {
     const seconds = Math.max(context.targets.preStopSeconds, fpmDelay);
     context.report({
       messageId: "default",
-      fix: preStopSleepFix(context.workload, found.nginx, context.targets, seconds),
+      fix: context.fixer.preStopSleep(found.nginx, { seconds }),
       container: found.nginx,
       loc: found.nginx.preStop?.loc ?? found.nginx.loc,
       data: {

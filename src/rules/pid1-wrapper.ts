@@ -1,4 +1,3 @@
-import { pid1Fix } from "../fix/plans.js";
 import { servingContainers } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -26,7 +25,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
-        fix: pid1Fix(context.workload, container),
+        fix: context.fixer.execServer(container),
         loc: container.pid1.loc ?? container.loc,
         data: {
           container: container.name,

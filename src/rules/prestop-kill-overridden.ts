@@ -1,4 +1,3 @@
-import { combine, drainFixIfNeeded, preStopSleepFix, stopSignalFix } from "../fix/plans.js";
 import { fmt, preStopLoc, unknownStopSignal } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -31,8 +30,8 @@ export const rule: Rule = {
         container,
         restsOn: [override?.from === "stop-signal" ? unknownStopSignal(container) : undefined],
         fix:
-          combine(preStopSleepFix(context.workload, container, context.targets), stopSignalFix(container)) ??
-          drainFixIfNeeded(context.workload, container, context.targets),
+          context.fixer.combine(context.fixer.preStopSleep(container), context.fixer.stopSignal(container)) ??
+          context.fixer.drainIfNeeded(container),
         // Point at the kill that sends the SIGQUIT the stop signal then overrides.
         loc:
           (container.preStop?.kind === "exec"

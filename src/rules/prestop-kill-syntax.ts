@@ -1,4 +1,3 @@
-import { preStopSleepFix } from "../fix/plans.js";
 import { stopSignal } from "../model/effective.js";
 import { execScript } from "../model/shell.js";
 import type { Rule } from "./types.js";
@@ -42,7 +41,7 @@ export const rule: Rule = {
           // Without the kill, the stop signal does the work: only safe where it is SIGQUIT.
           fix:
             stopSignal(container, context.assumptions.kubeVersion).value === "SIGQUIT"
-              ? preStopSleepFix(context.workload, container, context.targets)
+              ? context.fixer.preStopSleep(container)
               : undefined,
           loc: kill.loc ?? hook.loc,
           severity: messageId === "rejected" ? "error" : "warning",

@@ -1,4 +1,3 @@
-import { preStopSleepFix } from "../fix/plans.js";
 import { supports } from "../model/features.js";
 import { execScript } from "../model/shell.js";
 import type { Rule } from "./types.js";
@@ -31,13 +30,10 @@ export const rule: Rule = {
       context.report({
         messageId: execScript(hook.command).shell === "none" ? "binary" : "shell",
         container,
-        fix: preStopSleepFix(
-          context.workload,
-          container,
-          context.targets,
-          hook.analysis.durationSeconds,
-          false,
-        ),
+        fix: context.fixer.preStopSleep(container, {
+          seconds: hook.analysis.durationSeconds,
+          drainWhenNeeded: false,
+        }),
         loc: hook.loc,
         data: { seconds: hook.analysis.durationSeconds, version: context.assumptions.kubeVersion },
       });

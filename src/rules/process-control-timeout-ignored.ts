@@ -1,4 +1,3 @@
-import { processControlTimeoutFix } from "../fix/plans.js";
 import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
 
@@ -30,7 +29,7 @@ export const rule: Rule = {
         context.report({
           messageId: setting.scope === "php-ini" ? "phpIni" : "pool",
           container,
-          fix: processControlTimeoutFix(context.workload, container, context.targets),
+          fix: context.fixer.processControlTimeout(container),
           loc: setting.loc,
           data: {
             value: setting.value,

@@ -1,4 +1,3 @@
-import { drainFixIfNeeded, processControlTimeoutFix } from "../fix/plans.js";
 import { type Derived, processControlTimeout } from "../model/effective.js";
 import { imageKnowledge } from "../model/identity/images.js";
 import type { Container } from "../model/types.js";
@@ -64,8 +63,7 @@ export const rule: Rule = {
         container,
         fix: unseen
           ? undefined
-          : (processControlTimeoutFix(context.workload, container, context.targets) ??
-            drainFixIfNeeded(context.workload, container, context.targets)),
+          : (context.fixer.processControlTimeout(container) ?? context.fixer.drainIfNeeded(container)),
         loc: pct.loc ?? global?.loc ?? container.imageFacts.stopSignal.loc ?? container.loc,
         data: {
           because: pct.because,

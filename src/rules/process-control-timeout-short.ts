@@ -1,4 +1,3 @@
-import { processControlTimeoutFix } from "../fix/plans.js";
 import { longestRequest, processControlTimeout } from "../model/effective.js";
 import { fmt } from "./shared/helpers.js";
 import type { Rule } from "./types.js";
@@ -29,7 +28,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
-        fix: processControlTimeoutFix(context.workload, container, context.targets),
+        fix: context.fixer.processControlTimeout(container),
         loc: pct.loc ?? container.loc,
         data: {
           pct: fmt(pct.value),

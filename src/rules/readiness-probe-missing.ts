@@ -1,4 +1,3 @@
-import { readinessProbeFix } from "../fix/plans.js";
 import { listenerOf } from "../model/listener.js";
 import type { Workload } from "../model/types.js";
 import { servesTraffic, servingContainers } from "./shared/helpers.js";
@@ -54,7 +53,7 @@ export const rule: Rule = {
         container,
         fix:
           probe && listener.kind === "tcp"
-            ? readinessProbeFix(context.workload, container, listener.port)
+            ? context.fixer.readinessProbe(container, listener.port)
             : undefined,
         loc: container.loc,
         data: {

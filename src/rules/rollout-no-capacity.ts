@@ -1,4 +1,3 @@
-import { disruptionBudgetFix, rollingUpdateFix } from "../fix/plans.js";
 import { resolveRolloutValue } from "../model/effective.js";
 import type { Rule } from "./types.js";
 
@@ -55,7 +54,7 @@ export const rule: Rule = {
               access: single.accessModes ? single.accessModes.join(", ") : "access mode not among the inputs",
             },
           })
-        : context.report({ messageId, loc, data, fix: rollingUpdateFix(workload) });
+        : context.report({ messageId, loc, data, fix: context.fixer.rollingUpdate() });
     if (strategy?.type === "Recreate") {
       surge("recreate", {}, "strategy Recreate stops every pod before the new ones start");
     } else if (strategy && workload.kind === "Deployment") {
@@ -76,7 +75,7 @@ export const rule: Rule = {
         loc: workload.loc,
         severity: "warning",
         data: {},
-        fix: disruptionBudgetFix(workload),
+        fix: context.fixer.disruptionBudget(),
       });
     }
   },

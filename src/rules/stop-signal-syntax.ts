@@ -1,22 +1,9 @@
-import type { Fix } from "../fix/types.js";
-import type { Container } from "../model/types.js";
 import { isSignalSpelling } from "../timeline/timeline.js";
 import type { Rule } from "./types.js";
 
 /** The spelling a runtime parses: `QUIT` → `SIGQUIT`. */
 function respelled(value: string): string {
   return `SIG${value.toUpperCase().replace(/^SIG/, "")}`;
-}
-
-function respellFix(container: Container): Fix | undefined {
-  const loc = container.imageFacts.stopSignal.loc;
-  const file = container.imageFacts.dockerfile;
-  if (!loc || loc.file !== file || container.lifecycleStopSignal) return undefined;
-  const value = respelled(String(container.imageFacts.stopSignal.value));
-  return {
-    description: `STOPSIGNAL ${value}`,
-    edits: [{ kind: "text", file, line: loc.line, deleteLines: 1, insertLines: [`STOPSIGNAL ${value}`] }],
-  };
 }
 
 /** containerd parses stop signals only as `SIGNAME` or a number; `STOPSIGNAL QUIT` makes the kill fail. */
@@ -47,7 +34,7 @@ export const rule: Rule = {
         messageId: "default",
         container,
         loc: written.loc,
-        fix: respellFix(container),
+        fix: context.fixer.respellStopSignal(container),
         data: {
           value: String(written.value),
           container: container.name,

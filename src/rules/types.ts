@@ -1,5 +1,8 @@
 import type { FixTargets } from "../advice/values.js";
 import type { Fix } from "../fix/types.js";
+
+export type { Edit, Fix } from "../fix/types.js";
+
 import type { Assumptions, Container, SourceLocation, Workload } from "../model/types.js";
 import type { ContainerTimeline, FailureCause, FailureWindow, Timeline } from "../timeline/types.js";
 
@@ -47,8 +50,52 @@ export interface Report {
   severity?: Severity;
 }
 
+/**
+ * The edit builders a rule attaches to its reports, handed over by the engine (as ESLint's `context` hands a
+ * rule its `fixer`): a rule never imports the builders or the appliers. Every builder is bound to the
+ * workload being checked and to its `targets` (src/advice/values.ts), so the number in a rule's message and
+ * the number its fix writes come from one place. Each answers undefined when the place to change is not
+ * among the inputs (an image with no Dockerfile, stdin for a file-only change): the finding then says how
+ * to fix it by hand.
+ *
+ * @example
+ *   context.report({ messageId: "default", loc, data, fix: context.fixer.preStopSleep(container) });
+ */
+export interface Fixer {
+  /** `terminationGracePeriodSeconds` raised to `seconds` (default: the targets'), when it is below. */
+  gracePeriod(seconds?: number): Fix | undefined;
+  /**
+   * A preStop that waits (`seconds`, default the targets' preStop), keeping a hook's own commands; with
+   * `drainWhenNeeded` (the default) the drain hook instead where nothing else can make php-fpm stop gracefully.
+   */
+  preStopSleep(
+    container: Container,
+    options?: { seconds?: number; drainWhenNeeded?: boolean },
+  ): Fix | undefined;
+  /** The drain hook for php-fpm where nothing among the inputs can make its stop graceful, else undefined. */
+  drainIfNeeded(container: Container): Fix | undefined;
+  /** `STOPSIGNAL SIGQUIT` in the container's Dockerfile. */
+  stopSignal(container: Container): Fix | undefined;
+  /** The Dockerfile's STOPSIGNAL spelt as runtimes parse it (`QUIT` → `SIGQUIT`). */
+  respellStopSignal(container: Container): Fix | undefined;
+  /** `process_control_timeout` in php-fpm's `[global]`, where a config or Dockerfile among the inputs can hold it. */
+  processControlTimeout(container: Container): Fix | undefined;
+  /** A tcpSocket readiness probe on `port`. */
+  readinessProbe(container: Container, port: number): Fix | undefined;
+  /** `strategy: RollingUpdate` with maxSurge 1, maxUnavailable 0 (Deployments). */
+  rollingUpdate(): Fix | undefined;
+  /** A PodDisruptionBudget selecting the workload's pods, never by a release label. */
+  disruptionBudget(): Fix | undefined;
+  /** `exec` before the last command of PID 1's `sh -c` script. */
+  execServer(container: Container): Fix | undefined;
+  /** Fixes that only work together, as one; undefined when any of them is. */
+  combine(...fixes: (Fix | undefined)[]): Fix | undefined;
+}
+
 export interface RuleContext {
   workload: Workload;
+  /** The edit builders for this workload's reports. */
+  fixer: Fixer;
   /** The values every fix of this workload writes (preStop, process_control_timeout, grace period). */
   targets: FixTargets;
   timeline: Timeline;
@@ -66,17 +113,11 @@ export interface Rule {
 }
 
 /** A finding as every output renders it: the JSON contract of `check --format json`. */
-export interface Finding {
+export interface Finding extends SourceLocation {
   rule: string;
   severity: Severity;
   message: string;
   fix: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine?: number;
-  endColumn?: number;
-  helmSource?: string;
   /** `Kind/namespace/name`. */
   workload: string;
   container?: string;
@@ -84,6 +125,16 @@ export interface Finding {
   autofix?: Fix;
   /** Unknown facts the finding rests on; such a finding is a warning at most. */
   assumed?: Unknown[];
+}
+
+/**
+ * A finding a suppression silenced: kept, counted and shown as suppressed in every format (SARIF
+ * `suppressions`). `source` is the annotation key that silenced it (`fpm-graceful.io/ignore`,
+ * `fpm-graceful.io/ignore.<container>`) or `config` (`rules: {id: off}` in the config file); `reason` is the
+ * text the annotation gives after the ids, empty when it gives none.
+ */
+export interface SuppressedFinding extends Finding {
+  suppression: { reason: string; source: string };
 }
 
 /** Fills `{{name}}` placeholders; an unknown name is left visible rather than silently dropped. */

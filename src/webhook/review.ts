@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type CheckResult, checkSources } from "../check.js";
+import { type CheckResult, checkSources } from "../engine/check.js";
 import type { Assumptions } from "../model/types.js";
 import { type Finding, SEVERITY_ORDER, type Severity } from "../rules/types.js";
 import {

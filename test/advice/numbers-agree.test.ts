@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { recommend } from "../../src/advice/values.js";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import type { Fix } from "../../src/fix/types.js";
 import { checkPaths } from "../../src/index.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import type { CheckResult } from "../../src/check.js";
+import type { CheckResult } from "../../src/engine/check.js";
 import { checkPaths } from "../../src/index.js";
 
 /** test/corpus/cases in the source tree (the compiled test runs from dist/test/corpus). */

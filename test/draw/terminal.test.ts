@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pairTimelines } from "../../src/draw/compare.js";
 import { drawTerminal, drawTerminalCharts } from "../../src/draw/terminal.js";
-import { fixSources } from "../../src/fix/run.js";
+import { fixSources } from "../../src/engine/fix-sources.js";
 import { checkPaths } from "../../src/index.js";
 import type { Timeline } from "../../src/timeline/types.js";
 

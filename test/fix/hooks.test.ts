@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { checkSources } from "../../src/check.js";
-import { fixSources } from "../../src/fix/run.js";
+import { checkSources } from "../../src/engine/check.js";
+import { fixSources } from "../../src/engine/fix-sources.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { sourceFiles } from "../rules/harness.js";
 

@@ -1,7 +1,7 @@
 /** `fix` on a Dockerfile no workload among the inputs uses: it edits the Dockerfile, never a pod spec it lacks. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fixSources } from "../../src/fix/run.js";
+import { fixSources } from "../../src/engine/fix-sources.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { dedent, sourceFiles } from "../rules/harness.js";
 

@@ -3,10 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
-import { checkSources } from "../../src/check.js";
-import { applyEdits, collectEdits } from "../../src/fix/engine.js";
-import { fixSources } from "../../src/fix/run.js";
-import type { ManifestEdit } from "../../src/fix/types.js";
+import { checkSources } from "../../src/engine/check.js";
+import { collectEdits } from "../../src/engine/fix-loop.js";
+import { fixSources } from "../../src/engine/fix-sources.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { decodeSource, kindFromName, type SourceFile } from "../../src/sources/files.js";
 
@@ -64,18 +63,8 @@ function untouched(
 
 /** Every manifest path any pass of the fix wrote, as `[documentIndex, ...path]`. */
 function fixEditsOf(original: SourceFile): (string | number)[][] {
-  const paths: (string | number)[][] = [];
-  let current = [original];
-  for (let pass = 0; pass < 4; pass++) {
-    const result = checkSources(current, options);
-    const edits = collectEdits(result.findings).filter((e): e is ManifestEdit => e.kind === "manifest");
-    if (edits.length === 0) break;
-    paths.push(...edits.map((e) => [e.documentIndex, ...e.path]));
-    const { changes } = applyEdits(new Map(current.map((f) => [f.path, f.text])), edits);
-    if (changes.length === 0) break;
-    current = current.map((f) => read(f.path, changes.find((c) => c.file === f.path)?.after ?? f.text));
-  }
-  return paths;
+  const edits = fixSources([original], options).fixesByPass.flatMap((pass) => collectEdits(pass));
+  return edits.flatMap((e) => (e.kind === "manifest" ? [[e.documentIndex, ...e.path]] : []));
 }
 
 function plain(text: string): unknown[] {

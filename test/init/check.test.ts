@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
-import { checkSources } from "../../src/check.js";
-import { fixSources } from "../../src/fix/run.js";
+import { checkSources } from "../../src/engine/check.js";
+import { fixSources } from "../../src/engine/fix-sources.js";
 import { checkPaths } from "../../src/index.js";
 import {
   asSourceFiles,

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
-import { checkSources } from "../../src/check.js";
 import { drainHookMaxSeconds } from "../../src/drain/hook.js";
+import { checkSources } from "../../src/engine/check.js";
 import { asSourceFiles, initAssumptions, initValues, initWorkloadFiles } from "../../src/init/generate.js";
 import { initDrainParams } from "../../src/init/objects.js";
 import { DEFAULT_INIT_OPTIONS, type InitOptions, initOptionProblems } from "../../src/init/options.js";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type CheckOptions, checkSources } from "../../src/check.js";
-import { applyEdits, collectEdits } from "../../src/fix/engine.js";
-import { fixSources } from "../../src/fix/run.js";
+import { type CheckOptions, checkSources } from "../../src/engine/check.js";
+import { collectEdits } from "../../src/engine/fix-loop.js";
+import { fixSources } from "../../src/engine/fix-sources.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import type { SourceFile } from "../../src/sources/files.js";
 import { appArb, commentPlanArb, manifestText } from "./manifests.js";
@@ -43,18 +43,8 @@ const documentsOf = (text: string) => text.split(/^---\r?$/m);
 
 /** Every document index a manifest edit of any pass addressed (appended documents come after the originals). */
 function editedDocuments(file: SourceFile, options: CheckOptions): Set<number> {
-  const indices = new Set<number>();
-  let current = file;
-  for (let pass = 0; pass < 4; pass++) {
-    const edits = collectEdits(checkSources([current], options).findings);
-    if (edits.length === 0) break;
-    for (const edit of edits) if (edit.kind === "manifest") indices.add(edit.documentIndex);
-    const { changes } = applyEdits(new Map([[current.path, current.text]]), edits);
-    const after = changes[0]?.after;
-    if (after === undefined) break;
-    current = { ...current, text: after };
-  }
-  return indices;
+  const edits = fixSources([file], options).fixesByPass.flatMap((pass) => collectEdits(pass));
+  return new Set(edits.flatMap((e) => (e.kind === "manifest" ? [e.documentIndex] : [])));
 }
 
 test("property: fix leaves a file that parses, with no fixable error left, every comment and untouched document kept, and a second fix changes nothing", () => {

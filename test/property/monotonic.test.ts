@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import type { Assumptions } from "../../src/model/types.js";
 import type { SourceFile } from "../../src/sources/files.js";
 import type { Timeline } from "../../src/timeline/types.js";

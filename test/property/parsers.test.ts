@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { FORMATTERS } from "../../src/report/index.js";
 import { parseDockerfile } from "../../src/sources/dockerfile.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { CheckResult } from "../../src/check.js";
+import type { CheckResult } from "../../src/engine/check.js";
 import { checkPaths } from "../../src/index.js";
 import { formatJson } from "../../src/report/json.js";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { XMLParser } from "fast-xml-parser";
-import type { CheckResult } from "../../src/check.js";
+import type { CheckResult } from "../../src/engine/check.js";
 import { checkPaths } from "../../src/index.js";
 import { formatJunit } from "../../src/report/junit.js";
 import type { Finding } from "../../src/rules/types.js";

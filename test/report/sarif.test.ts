@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { test } from "node:test";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
-import type { CheckResult } from "../../src/check.js";
+import type { CheckResult } from "../../src/engine/check.js";
 import { checkPaths } from "../../src/index.js";
 import { formatSarif } from "../../src/report/sarif.js";
 import { RULES } from "../../src/rules/registry.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { CheckResult, WorkloadResult } from "../../src/check.js";
 import { wantsColor } from "../../src/cli/check-command.js";
+import type { CheckResult, WorkloadResult } from "../../src/engine/check.js";
 import { checkPaths } from "../../src/index.js";
 import { ruleDocUrl } from "../../src/report/docs.js";
 import { formatText } from "../../src/report/text.js";

@@ -26,6 +26,7 @@ ruleTester("fpm-hard-stop", {
   invalid: [
     {
       name: "an image the tool does not know, no Dockerfile: SIGTERM assumed, a warning that says so",
+      output: null,
       files: { "app.yaml": deployment("registry.example.com/shop/app:1.4") },
       findings: [
         {
@@ -74,6 +75,7 @@ ruleTester("fpm-hard-stop", {
     },
     {
       name: "lifecycle.stopSignal SIGINT on 1.33",
+      output: null,
       files: { "app.yaml": deployment("php:8.2-fpm", "lifecycle: {stopSignal: SIGINT}") },
       findings: [{ line: 10, column: 35, severity: "error", message: "php-fpm gets SIGINT at 0s" }],
     },

@@ -48,3 +48,67 @@ test("harness: a valid case fails when the rule fires, or when the input does no
     assertValid("readiness-probe-missing", { name: "broken", files: { "app.yaml": "kind: Pod\n  x: [" } }),
   );
 });
+
+test("harness: matches a report by message id and data, and fails on either wrong", () => {
+  const byId = { line: 6, column: 13, severity: "warning", messageId: "default" } as const;
+  assertInvalid("readiness-probe-missing", {
+    name: "by id",
+    files,
+    findings: [{ ...byId, data: { container: "php-fpm", port: 9000 } }],
+  });
+  for (const finding of [
+    { ...byId, messageId: "byHand" },
+    { ...byId, data: { port: 9001 } },
+  ])
+    assert.throws(() =>
+      assertInvalid("readiness-probe-missing", { name: "wrong id", files, findings: [finding] }),
+    );
+  const { message: _message, ...unnamed } = expected;
+  assert.throws(
+    () => assertInvalid("readiness-probe-missing", { name: "unnamed", files, findings: [unnamed] }),
+    /names the message/,
+  );
+});
+
+test("harness: checks the fixed output, and refuses `output: null` where the rule does fix", () => {
+  const probed = `${files["app.yaml"]}      readinessProbe:\n        tcpSocket:\n          port: 9000\n        periodSeconds: 2\n`;
+  assertInvalid("readiness-probe-missing", {
+    name: "output",
+    files,
+    findings: [expected],
+    output: { "app.yaml": probed },
+  });
+  assert.throws(
+    () =>
+      assertInvalid("readiness-probe-missing", {
+        name: "wrong output",
+        files,
+        findings: [expected],
+        output: files,
+      }),
+    /fixed output of app.yaml/,
+  );
+  assert.throws(
+    () =>
+      assertInvalid("readiness-probe-missing", { name: "null", files, findings: [expected], output: null }),
+    /offers a fix/,
+  );
+});
+
+test("harness: a case whose finding has no fix must say `output: null`", () => {
+  const socket = {
+    "app.yaml": files["app.yaml"].replace("image: php:8.2-fpm", "image: php:8.2-fpm\n      env: []"),
+    "php-fpm.d/zz-listen.conf": "[www]\nlisten = /run/php/fpm.sock\n",
+  };
+  const finding = { ...expected, messageId: "byHand", message: "unix socket" };
+  assert.throws(
+    () => assertInvalid("readiness-probe-missing", { name: "no fix", files: socket, findings: [finding] }),
+    /say so with `output: null`/,
+  );
+  assertInvalid("readiness-probe-missing", {
+    name: "no fix",
+    files: socket,
+    findings: [finding],
+    output: null,
+  });
+});

@@ -1,8 +1,11 @@
 /**
  * A rule tester in the manner of ESLint's RuleTester: each rule is run over `valid` inputs, which must
  * produce no finding of that rule, and `invalid` inputs, which must produce exactly the listed findings
- * of that rule, each at its exact line and column. An invalid case that lists no finding is refused: a
- * test that cannot fail proves nothing.
+ * of that rule, each at its exact line and column, matched by message id and data (or a piece of the
+ * message). An invalid case that lists no finding is refused: a test that cannot fail proves nothing.
+ * Every invalid case is then fixed by the engine's fix loop with the rule alone, and its output checked
+ * (as RuleTester's `output`): it reads back, the rule's fixable findings are gone, a second fix changes
+ * nothing, and it equals `output` where the case gives it; a case the rule cannot fix says `output: null`.
  *
  * @example
  *   ruleTester("pid1-wrapper", {
@@ -12,10 +15,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type CheckResult, checkSources } from "../../src/check.js";
+import { type CheckOptions, type CheckResult, checkSources } from "../../src/engine/check.js";
+import { fixSources } from "../../src/engine/fix-sources.js";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { RULES } from "../../src/rules/registry.js";
-import type { Finding, Severity } from "../../src/rules/types.js";
+import type { Finding, Report, Severity } from "../../src/rules/types.js";
 import { decodeSource, kindFromName, type SourceFile } from "../../src/sources/files.js";
 
 /** Input files by path, as inline text: `{ "app.yaml": "…", "Dockerfile": "…" }`. */
@@ -35,8 +39,12 @@ export interface ExpectedFinding {
   line: number;
   column: number;
   severity: Severity;
-  /** A substring of the rendered message. */
-  message: string;
+  /** A substring of the rendered message (at least one of `message` and `messageId` is given). */
+  message?: string;
+  /** The report's message id, as ESLint's RuleTester matches `messageId`. */
+  messageId?: string;
+  /** Data the report must carry (each key given equals the report's). */
+  data?: Record<string, string | number>;
   container?: string;
   workload?: string;
   helmSource?: string;
@@ -46,6 +54,11 @@ export interface ExpectedFinding {
 
 export interface InvalidCase extends ValidCase {
   findings: ExpectedFinding[];
+  /**
+   * After the fix loop with this rule alone: the full text of files given here (the others are not
+   * compared); `null` when the rule offers no fix for this case. Left out, the output is still checked.
+   */
+  output?: Files | null;
 }
 
 /** Turns inline texts into source files, deciding each kind by name and content as `check` does. */
@@ -59,12 +72,19 @@ export function sourceFiles(files: Files): SourceFile[] {
   });
 }
 
-/** Runs `checkSources` over inline files with the default assumptions, overridden per case. */
-export function runCheck(testCase: ValidCase): CheckResult {
-  return checkSources(sourceFiles(testCase.files), {
+function optionsOf(testCase: ValidCase): CheckOptions {
+  return {
     assumptions: { ...DEFAULT_ASSUMPTIONS, ...testCase.assumptions },
     ...(testCase.ruleSettings ? { ruleSettings: testCase.ruleSettings } : {}),
     ...(testCase.dockerfiles ? { dockerfiles: testCase.dockerfiles } : {}),
+  };
+}
+
+/** Runs `checkSources` over inline files with the default assumptions, overridden per case. */
+export function runCheck(testCase: ValidCase, onReport?: CheckOptions["onReport"]): CheckResult {
+  return checkSources(sourceFiles(testCase.files), {
+    ...optionsOf(testCase),
+    ...(onReport ? { onReport } : {}),
   });
 }
 
@@ -111,7 +131,8 @@ export function assertInvalid(ruleId: string, testCase: InvalidCase): void {
     testCase.findings.length > 0,
     `invalid case "${testCase.name}" expects no finding: it could never fail; list the findings it must produce`,
   );
-  const result = runCheck(testCase);
+  const reports = new Map<Finding, Report>();
+  const result = runCheck(testCase, (finding, report) => reports.set(finding, report));
   assert.deepEqual(result.problems, [], "the input parses without problems");
   const found = result.findings.filter((f) => f.rule === ruleId);
   const defaultFile = Object.keys(testCase.files)[0];
@@ -126,7 +147,17 @@ export function assertInvalid(ruleId: string, testCase: InvalidCase): void {
     assert.equal(actual.file, expected.file ?? defaultFile, `${where}: file`);
     assert.deepEqual([actual.line, actual.column], [expected.line, expected.column], `${where}: line:column`);
     assert.equal(actual.severity, expected.severity, `${where}: severity`);
-    assert.ok(actual.message.includes(expected.message), `${where}: message has "${expected.message}"`);
+    assert.ok(
+      expected.message !== undefined || expected.messageId !== undefined,
+      `${where}: the case names the message (messageId, or a piece of it)`,
+    );
+    if (expected.message !== undefined)
+      assert.ok(actual.message.includes(expected.message), `${where}: message has "${expected.message}"`);
+    const report = reports.get(actual);
+    if (expected.messageId !== undefined)
+      assert.equal(report?.messageId, expected.messageId, `${where}: messageId`);
+    for (const [key, value] of Object.entries(expected.data ?? {}))
+      assert.deepEqual(report?.data[key], value, `${where}: data.${key}`);
     assert.doesNotMatch(actual.message, /\{\{\w+\}\}/, `${where}: every placeholder is filled`);
     assert.ok(actual.fix.length > 0, `${where}: has a fix`);
     assert.doesNotMatch(actual.fix, /\{\{\w+\}\}/, `${where}: every fix placeholder is filled`);
@@ -139,6 +170,47 @@ export function assertInvalid(ruleId: string, testCase: InvalidCase): void {
     if (expected.helmSource !== undefined)
       assert.equal(actual.helmSource, expected.helmSource, `${where}: helmSource`);
   });
+  assertOutput(ruleId, testCase, found);
+}
+
+/**
+ * The fixed output of an invalid case, after the engine's fix loop with the rule alone (as RuleTester
+ * applies only the rule under test): it reads back, no fixable finding of the rule is left, a second fix
+ * changes nothing, and the files the case gives in `output` read exactly so. A case whose findings carry no
+ * fix must say `output: null`, and one that says so must get none.
+ */
+function assertOutput(ruleId: string, testCase: InvalidCase, found: Finding[]): void {
+  const rule = RULES.find((r) => r.meta.id === ruleId);
+  assert.ok(rule);
+  const options = { ...optionsOf(testCase), rules: [rule] };
+  const fixable = found.filter((f) => f.autofix);
+  if (testCase.output === null) {
+    assert.deepEqual(
+      fixable.map((f) => `${f.line}:${f.column} ${f.autofix?.description}`),
+      [],
+      "the case says `output: null`, but the rule offers a fix",
+    );
+    return;
+  }
+  assert.ok(
+    fixable.length > 0,
+    `the rule offers no fix for "${testCase.name}": say so with \`output: null\``,
+  );
+  const run = fixSources(sourceFiles(testCase.files), options);
+  assert.deepEqual(run.failures, [], "every fix applies");
+  assert.ok(run.changes.length > 0, "the fix changes a file");
+  const texts: Files = { ...testCase.files };
+  for (const change of run.changes) texts[change.file] = change.after;
+  assert.deepEqual(run.after.problems, [], "the fixed files read back");
+  assert.deepEqual(
+    run.after.findings.filter((f) => f.autofix).map(describe),
+    [],
+    "no fixable finding of the rule is left after the fix loop",
+  );
+  const again = fixSources(sourceFiles(texts), options);
+  assert.deepEqual(again.changes, [], "a second fix changes nothing");
+  for (const [file, text] of Object.entries(testCase.output ?? {}))
+    assert.equal(texts[file], text, `fixed output of ${file}`);
 }
 
 /**

@@ -36,6 +36,7 @@ ruleTester("nginx-hard-stop", {
   invalid: [
     {
       name: "an nginx image the tool does not know: SIGTERM at the end of the preStop is assumed, a warning",
+      output: null,
       files: { "app.yaml": pod("registry.example.com/shop/web:2") },
       findings: [
         {

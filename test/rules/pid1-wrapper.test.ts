@@ -37,6 +37,7 @@ ruleTester("pid1-wrapper", {
   invalid: [
     {
       name: "shell-form CMD in the Dockerfile keeps php-fpm as a child of sh",
+      output: null,
       files: { "app.yaml": deployment(), Dockerfile: "FROM php:8.2-fpm\n\nCMD php-fpm -F\n" },
       findings: [
         {

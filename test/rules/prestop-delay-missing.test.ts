@@ -61,6 +61,7 @@ ruleTester("prestop-delay-missing", {
     },
     {
       name: "a preStop that signals at once is no delay",
+      output: null,
       files: { "app.yaml": fpm('{preStop: {exec: {command: ["sh", "-c", "kill -QUIT 1"]}}}') },
       findings: [{ line: 8, column: 17, severity: "error", message: "has no preStop delay" }],
     },

@@ -46,6 +46,7 @@ ruleTester("prestop-kill-overridden", {
     },
     {
       name: "an image the tool does not know: the SIGTERM that would follow is assumed, a warning",
+      output: null,
       files: {
         "app.yaml": fpm("registry.example.com/shop/app:1.4-alpine", "sleep 10 && kill -SIGQUIT 1"),
         "php-fpm.d/zz.conf": FPM_CONF,

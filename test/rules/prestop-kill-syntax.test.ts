@@ -91,6 +91,7 @@ ruleTester("prestop-kill-syntax", {
     },
     {
       name: "a custom image whose shell is unknown: a warning",
+      output: null,
       files: {
         "app.yaml": fpm("registry.example.com/shop/app:1.4", '["sh", "-c", "sleep 10 && kill -SIGQUIT 1"]'),
       },
@@ -116,6 +117,7 @@ ruleTester("prestop-kill-syntax", {
     },
     {
       name: "a custom image built FROM debian: dash",
+      output: null,
       files: {
         "app.yaml": fpm("registry.example.com/shop/app:1.4", '["sh", "-c", "sleep 10 && kill -SIGQUIT 1"]'),
         "app/Dockerfile": "FROM debian:12-slim\nRUN apt-get install -y php8.2-fpm\n",

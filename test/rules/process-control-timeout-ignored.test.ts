@@ -72,6 +72,7 @@ ruleTester("process-control-timeout-ignored", {
     },
     {
       name: "a ConfigMap mounted into conf.d as an .ini file",
+      output: null,
       files: {
         "app.yaml": deployment("{name: fpm, mountPath: /usr/local/etc/php/conf.d}"),
         "cm.yaml": configMap("graceful.ini", "max_execution_time = 30\nprocess_control_timeout = 5s\n"),
@@ -130,8 +131,17 @@ ruleTester("process-control-timeout-ignored", {
         "www.conf": "[www]\npm = dynamic\nprocess_control_timeout = 30s\n",
       },
       findings: [
-        { file: "www.conf", line: 3, column: 1, severity: "error", message: "stands in pool section [www]" },
+        {
+          file: "www.conf",
+          line: 3,
+          column: 1,
+          severity: "error",
+          messageId: "pool",
+          data: { section: "www", value: "30s", seconds: 35 },
+        },
       ],
+      // The pool's copy removed, a [global] appended after the last line (once failed: "line 5 is outside the file").
+      output: { "www.conf": "[www]\npm = dynamic\n\n[global]\nprocess_control_timeout = 35s\n" },
     },
   ],
 });

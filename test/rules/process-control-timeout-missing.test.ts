@@ -45,6 +45,7 @@ ruleTester("process-control-timeout-missing", {
   invalid: [
     {
       name: "a php-fpm.d file mounted from a ConfigMap that is not among the inputs: a warning, not an error",
+      output: null,
       files: {
         "app.yaml": dedent`
           apiVersion: apps/v1
@@ -96,10 +97,16 @@ ruleTester("process-control-timeout-missing", {
           line: 2,
           column: 1,
           severity: "error",
-          message: "its default is 0",
+          messageId: "default",
+          data: { seconds: 65, longest: "60s" },
           fix: "= 65s",
         },
       ],
+      // A [global] of its own after the pool, appended after the file's last line (its final newline kept).
+      output: {
+        "php-fpm.d/zz.conf":
+          "[global]\nemergency_restart_threshold = 10\n\n[www]\nrequest_terminate_timeout = 60s\n\n[global]\nprocess_control_timeout = 65s\n",
+      },
     },
     {
       name: "a Dockerfile STOPSIGNAL SIGQUIT: points at it",

@@ -133,6 +133,7 @@ ruleTester("readiness-probe-missing", {
     },
     {
       name: "php-fpm on a unix socket: no tcpSocket probe is invented",
+      output: null,
       files: {
         "app.yaml": probeless(
           "php-fpm",
@@ -155,6 +156,7 @@ ruleTester("readiness-probe-missing", {
     },
     {
       name: "php-fpm on 127.0.0.1:9000 only: the kubelet's probe to the pod IP cannot reach it, no probe",
+      output: null,
       files: {
         "app.yaml": probeless(
           "php-fpm",

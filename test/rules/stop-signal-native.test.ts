@@ -1,17 +1,6 @@
-import { dedent, ruleTester } from "./harness.js";
+import { fpmDeployment, ruleTester } from "./harness.js";
 
-const deployment = (image: string, lifecycle = "{}") => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app, annotations: {"fpm-graceful.io/role.php-fpm": fpm}}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: ${image}
-            lifecycle: ${lifecycle}
-`;
+const deployment = (image: string, lifecycle = "{}") => fpmDeployment(`lifecycle: ${lifecycle}`, image);
 
 ruleTester("stop-signal-native", {
   valid: [
@@ -29,6 +18,7 @@ ruleTester("stop-signal-native", {
   invalid: [
     {
       name: "a custom image without STOPSIGNAL on 1.33",
+      output: null,
       files: { "app.yaml": deployment("registry.example.com/shop/app:1") },
       findings: [
         {
@@ -43,6 +33,7 @@ ruleTester("stop-signal-native", {
     },
     {
       name: "a Dockerfile `STOPSIGNAL SIGTERM` on 1.34",
+      output: null,
       files: {
         "app.yaml": deployment("registry.example.com/shop/app:1"),
         "app/Dockerfile": "FROM php:8.2-fpm\nSTOPSIGNAL SIGTERM\n",

@@ -1,17 +1,6 @@
-import { dedent, ruleTester } from "./harness.js";
+import { fpmDeployment, ruleTester } from "./harness.js";
 
-const deployment = (lifecycle = "") => dedent`
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: app, annotations: {"fpm-graceful.io/role.php-fpm": fpm}}
-  spec:
-    template:
-      spec:
-        containers:
-          - name: php-fpm
-            image: registry.example.com/shop/app:1.4
-            ${lifecycle}
-`;
+const deployment = (lifecycle = "") => fpmDeployment(lifecycle, "registry.example.com/shop/app:1.4");
 
 ruleTester("stop-signal-syntax", {
   valid: [
@@ -48,6 +37,7 @@ ruleTester("stop-signal-syntax", {
     },
     {
       name: "lifecycle.stopSignal QUIT",
+      output: null,
       files: { "app.yaml": deployment("lifecycle: {stopSignal: QUIT}") },
       findings: [{ line: 10, column: 35, severity: "error", message: "stop signal `QUIT`" }],
     },

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { stringify } from "yaml";
-import { checkSources } from "../../src/check.js";
 import { drainHookCommand } from "../../src/drain/hook.js";
+import { checkSources } from "../../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 
 function deployment(preStop: unknown): string {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import type { SourceFile } from "../../src/sources/files.js";
 import type { Timeline } from "../../src/timeline/types.js";

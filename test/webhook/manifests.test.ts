@@ -12,7 +12,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { WEBHOOK_DEFAULTS } from "../../src/webhook/defaults.js";
 import {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import jsonpatch from "fast-json-patch";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import type { AdmissionReviewAnswer } from "../../src/webhook/admission.js";
 import { type ReviewConfig, type ReviewOutcome, review } from "../../src/webhook/review.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { connect } from "node:tls";
 import jsonpatch from "fast-json-patch";
-import { checkSources } from "../../src/check.js";
+import { checkSources } from "../../src/engine/check.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { startWebhookServer } from "../../src/webhook/server.js";
 import {

@@ -1,8 +1,6 @@
-import { preStopSleepFix } from "../../fix/plans.js";
-import type { Fix } from "../../fix/types.js";
 import type { Container } from "../../model/types.js";
 import type { FailureWindow } from "../../timeline/types.js";
-import type { RuleContext, Unknown } from "../types.js";
+import type { Fix, RuleContext, Unknown } from "../types.js";
 
 /**
  * The containers that stop taking new connections before endpoint removal has propagated, shared by
@@ -69,5 +67,5 @@ export function nginxStopsFirst(
 export function delayFix(context: RuleContext, container: Container): Fix | undefined {
   const hook = container.preStop;
   if (hook?.kind === "exec" && hook.analysis.kills.length > 0) return undefined;
-  return preStopSleepFix(context.workload, container, context.targets);
+  return context.fixer.preStopSleep(container);
 }

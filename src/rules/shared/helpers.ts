@@ -1,6 +1,7 @@
 import type { Container, SourceLocation, Workload } from "../../model/types.js";
 import { fmt } from "../../timeline/timeline.js";
-import type { Unknown } from "../types.js";
+import type { FailureCause, FailureWindow, SignalDelivery } from "../../timeline/types.js";
+import type { RuleContext, Unknown } from "../types.js";
 
 export { fmt };
 
@@ -55,4 +56,24 @@ export function unknownStopSignal(container: Container): Unknown | undefined {
     ),
     settle: `if the image sets STOPSIGNAL, link its Dockerfile (\`--dockerfile ${container.name}=PATH\`) or declare it (annotation \`fpm-graceful.io/stop-signal.${container.name}: SIGQUIT\`)`,
   };
+}
+
+/**
+ * The containers of a role whose stop is hard (a failure window of `cause`), each with the signal that
+ * opened the window (a stop signal, or one sent by the preStop), shared by `fpm-hard-stop` and
+ * `nginx-hard-stop`.
+ */
+export function hardStops(
+  context: RuleContext,
+  role: "fpm" | "nginx",
+  cause: FailureCause,
+): { container: Container; window: FailureWindow; signal: SignalDelivery | undefined }[] {
+  return context.workload.containers
+    .filter((c) => c.role === role)
+    .flatMap((container) => {
+      const window = context.windows(cause, container)[0];
+      if (!window) return [];
+      const signal = context.timelineOf(container).signals.find((s) => s.delivered && s.at === window.from);
+      return [{ container, window, signal }];
+    });
 }

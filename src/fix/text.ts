@@ -1,21 +1,9 @@
-import type { Finding } from "../rules/types.js";
+/**
+ * The text applier: edits (`types.ts`) applied to file texts, each other byte kept (YAML through
+ * `yaml-text.ts`, Dockerfiles and configs by line). It knows nothing of rules or findings.
+ */
 import type { AppendDocumentEdit, Edit, ManifestEdit, TextEdit } from "./types.js";
 import { appendDocument, applyManifestEdits, EditError } from "./yaml-text.js";
-
-/** The edits of every fixable finding, each once (rules that agree on a value write the same edit). */
-export function collectEdits(findings: Finding[]): Edit[] {
-  const seen = new Set<string>();
-  const edits: Edit[] = [];
-  for (const finding of findings) {
-    for (const edit of finding.autofix?.edits ?? []) {
-      const key = JSON.stringify(edit);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edits.push(edit);
-    }
-  }
-  return edits;
-}
 
 export interface FileChange {
   file: string;
@@ -29,7 +17,7 @@ export interface FileChange {
  * and reported; other files still change.
  *
  * @example
- *   const { changes, failures } = applyEdits(new Map([["app.yaml", text]]), collectEdits(result.findings));
+ *   const { changes, failures } = applyEdits(new Map([["app.yaml", text]]), edits);
  */
 export function applyEdits(
   texts: Map<string, string>,
@@ -70,7 +58,7 @@ export function applyEdits(
 }
 
 /** Line edits, bottom-up; the file's own line ending (LF or CRLF) is kept. */
-export function applyTextEdits(text: string, edits: TextEdit[]): string {
+function applyTextEdits(text: string, edits: TextEdit[]): string {
   if (edits.length === 0) return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);
