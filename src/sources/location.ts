@@ -29,6 +29,8 @@ export type ProblemCode =
   | "unreadable"
   | "binary"
   | "too-large"
+  /** A FIFO, socket or device: a walk never opens one (a FIFO with no writer blocks its reader). */
+  | "not-a-regular-file"
   | "empty"
   | "unknown-file-type"
   | "yaml-syntax"
