@@ -31,6 +31,9 @@ export type ProblemCode =
   | "too-large"
   /** A FIFO, socket or device: a walk never opens one (a FIFO with no writer blocks its reader). */
   | "not-a-regular-file"
+  /** A symbolic link in a walk that leads out of the folder given, or back into a folder being read. */
+  | "symlink-outside"
+  | "symlink-loop"
   | "empty"
   | "unknown-file-type"
   | "yaml-syntax"

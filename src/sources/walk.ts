@@ -1,9 +1,9 @@
 import type { Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { kindFromName } from "./classify.js";
 import type { Problem } from "./location.js";
-import { describeFsError } from "./read.js";
+import { describeFsError, fileType } from "./read.js";
 
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "vendor", "dist"]);
 /**
@@ -32,40 +32,132 @@ export interface WalkResult {
  * Lists the files under `root` that the tool may read, depth first in name order, without recursion (a
  * deep tree cannot exhaust the stack). Only regular files are listed: a FIFO, socket or device with a
  * name the tool would read is a problem, never opened (a FIFO without a writer blocks its reader forever).
+ * Symbolic links are followed while they stay inside `root` (a `k8s/current -> v2` link is how some
+ * repositories name their live manifests); a link that leaves the tree or loops back into a folder being
+ * walked is a problem, and a file reached twice (through a link and directly) is listed once.
  */
 export async function walkTree(root: string): Promise<WalkResult> {
   const files: string[] = [];
   const problems: Problem[] = [];
+  let top: string;
+  try {
+    top = await realpath(root);
+  } catch (error) {
+    problems.push(at(root, "unreadable", `cannot read directory: ${describeFsError(error)}`));
+    return { files, problems };
+  }
+  const inside = (real: string) => real === top || real.startsWith(top.endsWith(sep) ? top : top + sep);
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>([top]);
   // Depth first in name order, as a recursive walk lists them: a stack of open folders and where each is.
-  const stack: { dir: string; entries: Dirent[]; next: number }[] = [];
-  const enter = async (dir: string) => {
+  const stack: { dir: string; real: string; entries: Dirent[]; next: number }[] = [];
+  const enter = async (dir: string, real: string) => {
     try {
       const entries = await readdir(dir, { withFileTypes: true });
       entries.sort((a, b) => a.name.localeCompare(b.name));
-      stack.push({ dir, entries, next: 0 });
+      stack.push({ dir, real, entries, next: 0 });
     } catch (error) {
       problems.push(at(dir, "unreadable", `cannot read directory: ${describeFsError(error)}`));
     }
   };
-  await enter(root);
+  const addFile = (path: string, real: string) => {
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    files.push(path);
+  };
+  await enter(root, top);
   while (stack.length > 0) {
-    const top = stack[stack.length - 1] as (typeof stack)[number];
-    const entry = top.entries[top.next++];
+    const open = stack[stack.length - 1] as (typeof stack)[number];
+    const entry = open.entries[open.next++];
     if (entry === undefined) {
       stack.pop();
       continue;
     }
-    const full = join(top.dir, entry.name);
+    const full = join(open.dir, entry.name);
+    const readable = kindFromName(entry.name) !== undefined && !CONFIG_FILE_NAMES.has(entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && (!entry.name.startsWith(".") || HIDDEN_DIRS_READ.has(entry.name)))
-        await enter(full);
+      if (walked(entry.name)) {
+        const real = join(open.real, entry.name);
+        seenDirs.add(real);
+        await enter(full, real);
+      }
     } else if (entry.isFile()) {
-      if (!CONFIG_FILE_NAMES.has(entry.name) && kindFromName(entry.name) !== undefined) files.push(full);
-    } else if (!entry.isSymbolicLink() && kindFromName(entry.name) !== undefined) {
+      if (readable) addFile(full, join(open.real, entry.name));
+    } else if (entry.isSymbolicLink()) {
+      if (!readable && !walked(entry.name)) continue;
+      const link = await followLink(full);
+      if ("problem" in link) {
+        if (readable || link.dir)
+          problems.push(
+            link.code === "symlink-loop"
+              ? warning(full, link.code, link.problem)
+              : at(full, link.code, link.problem),
+          );
+      } else if (!inside(link.real)) {
+        if (readable || link.dir)
+          problems.push(
+            warning(
+              full,
+              "symlink-outside",
+              `symbolic link leaves the input tree (to ${link.real}): not followed`,
+            ),
+          );
+      } else if (link.dir) {
+        if (!walked(entry.name)) continue;
+        if (stack.some((s) => s.real === link.real)) {
+          problems.push(
+            warning(
+              full,
+              "symlink-loop",
+              `symbolic link loops back to ${link.real}, a folder being read: not followed`,
+            ),
+          );
+        } else if (!seenDirs.has(link.real)) {
+          seenDirs.add(link.real);
+          await enter(full, link.real);
+        }
+      } else if (link.regular) {
+        if (readable) addFile(full, link.real);
+      } else if (readable) {
+        problems.push(at(full, "not-a-regular-file", `links to ${link.type}, not a regular file: not read`));
+      }
+    } else if (readable) {
       problems.push(at(full, "not-a-regular-file", `${specialType(entry)}, not a regular file: not read`));
     }
   }
   return { files, problems };
+}
+
+function walked(name: string): boolean {
+  return !SKIPPED_DIRS.has(name) && (!name.startsWith(".") || HIDDEN_DIRS_READ.has(name));
+}
+
+type Followed =
+  | { real: string; dir: boolean; regular: boolean; type: string }
+  | { problem: string; code: Problem["code"]; dir: boolean };
+
+/** Where a symbolic link leads, by `realpath` (which fails with ELOOP on a link to itself). */
+async function followLink(path: string): Promise<Followed> {
+  try {
+    const real = await realpath(path);
+    const info = await stat(real);
+    return { real, dir: info.isDirectory(), regular: info.isFile(), type: fileType(info) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP")
+      return {
+        problem: "symbolic link loops (too many levels): not followed",
+        code: "symlink-loop",
+        dir: true,
+      };
+    if (code === "ENOENT")
+      return { problem: "broken symbolic link: its target does not exist", code: "unreadable", dir: false };
+    return {
+      problem: `cannot follow symbolic link: ${describeFsError(error)}`,
+      code: "unreadable",
+      dir: false,
+    };
+  }
 }
 
 function specialType(entry: Dirent): string {
@@ -78,4 +170,9 @@ function specialType(entry: Dirent): string {
 
 function at(file: string, code: Problem["code"], message: string): Problem {
   return { file, line: 1, column: 1, code, message };
+}
+
+/** Reported, but the rest of the tree was read: a link the walk did not follow does not make the run exit 2. */
+function warning(file: string, code: Problem["code"], message: string): Problem {
+  return { ...at(file, code, message), severity: "warning" };
 }
