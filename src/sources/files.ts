@@ -37,6 +37,7 @@ export interface ReadInputsOptions {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+const AS_READ: DecodeOptions = { lineBreaks: "lf" };
 
 /**
  * Reads files, directories (recursively) and `-` (stdin) into decoded source files. Never throws on user
@@ -63,7 +64,7 @@ export async function readInputs(
       const got = await (options.readStdin ?? readStdin)(options.maxFileBytes);
       const read = Buffer.isBuffer(got) ? { bytes: got, digest: "" } : got;
       if ("refused" in read) add(problemAt("<stdin>", read.refused, read.message));
-      else add(decodeSource("<stdin>", read.bytes, "kubernetes", true, options.maxFileBytes));
+      else add(decodeSource("<stdin>", read.bytes, "kubernetes", true, options.maxFileBytes, AS_READ));
       continue;
     }
     let isDirectory: boolean;
@@ -93,22 +94,29 @@ async function readSource(
   if (byName === undefined && !explicit) return undefined;
   const read = await readBounded(path, maxBytes, explicit);
   if ("refused" in read) return problemAt(path, read.refused, read.message);
-  const source = decodeSource(path, read.bytes, byName, explicit, maxBytes);
+  const source = decodeSource(path, read.bytes, byName, explicit, maxBytes, AS_READ);
   if (source && !("code" in source))
     source.read = read.stat ? { digest: read.digest, stat: read.stat } : { digest: read.digest };
   return source;
 }
 
 /**
- * Decodes bytes as UTF-8 (or UTF-16 with a byte-order mark), makes every line break `\n` (CRLF and
- * CR-only files included) and settles the file's kind.
+ * How decoded text is handed on. `lf`: every line break becomes `\n` (CRLF, CR-only and mixed files), as
+ * `readInputs` reads files; `write.ts` gives each line its own ending back when `fix` writes the file.
+ * Without it the text keeps its breaks (the fix engine keeps a CRLF text CRLF).
  */
+export interface DecodeOptions {
+  lineBreaks?: "lf" | "keep";
+}
+
+/** Decodes bytes as UTF-8 (or UTF-16 with a byte-order mark) and settles the file's kind. */
 export function decodeSource(
   path: string,
   bytes: Buffer,
   kindByName: SourceKind | "conf" | undefined,
   explicit: boolean,
   maxBytes: number = DEFAULT_MAX_FILE_BYTES,
+  options: DecodeOptions = {},
 ): SourceFile | Problem | undefined {
   if (bytes.length > maxBytes) {
     return problemAt(
@@ -121,7 +129,7 @@ export function decodeSource(
   if (decoded === undefined) {
     return explicit ? problemAt(path, "binary", "binary file: not UTF-8 or UTF-16 text") : undefined;
   }
-  const { text } = normaliseLineEndings(decoded.raw);
+  const text = options.lineBreaks === "lf" ? normaliseLineEndings(decoded.raw).text : decoded.raw;
   if (text.trim() === "") {
     return explicit ? problemAt(path, "empty", "empty file: nothing to check") : undefined;
   }
