@@ -156,7 +156,8 @@ export class YamlView {
 
   /** A string-to-string map, such as labels and annotations. */
   stringMap(): Record<string, string> {
-    const out: Record<string, string> = {};
+    // Null prototype: a label or annotation named `__proto__` or `constructor` is data (#16).
+    const out: Record<string, string> = Object.create(null);
     for (const [key, view] of this.entries()) {
       const value = view.scalar();
       if (value !== undefined && value !== null) out[key] = String(value);

@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { parseAllDocuments } from "yaml";
 import { fixSources } from "../../src/fix/run.js";
 import { checkPaths } from "../../src/index.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
