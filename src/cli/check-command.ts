@@ -5,7 +5,7 @@ import { DEFAULT_ASSUMPTIONS, type Problem } from "../model/types.js";
 import { FORMATTERS, type Format } from "../report/index.js";
 import type { Severity } from "../rules/types.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../sources/files.js";
-import { writeFileAtomic } from "../write.js";
+import { writeOutputFile } from "../write.js";
 import { bytesOption, choiceOption, durationOption, keyValueOption, kubeVersionOption } from "./options.js";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -125,7 +125,7 @@ export function checkCommand(): Command {
     const rendered = FORMATTERS[format](outcome.result, color);
     if (opts.output) {
       try {
-        await writeFileAtomic(opts.output, rendered);
+        await writeOutputFile(opts.output, rendered, [...paths, ...outcome.files.map((f) => f.path)]);
       } catch (error) {
         process.stderr.write(`fpm-graceful: cannot write ${opts.output}: ${describeWriteError(error)}\n`);
         process.exitCode = EXIT.usage;

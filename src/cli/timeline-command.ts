@@ -5,7 +5,7 @@ import { drawSvg } from "../draw/svg.js";
 import { drawTerminalCharts, type WorkloadDrawing } from "../draw/terminal.js";
 import { fixSources } from "../fix/run.js";
 import { checkPaths } from "../index.js";
-import { writeFileAtomic } from "../write.js";
+import { writeOutputFile } from "../write.js";
 import {
   addModelOptions,
   EXIT,
@@ -48,7 +48,7 @@ export function timelineCommand(): Command {
       : result.workloads.map((w) => ({ workload: w.id, panels: [{ timeline: w.timeline }] }));
     if (opts.svg) {
       try {
-        await writeFileAtomic(opts.svg, drawSvg(drawings));
+        await writeOutputFile(opts.svg, drawSvg(drawings), [...paths, ...files.map((f) => f.path)]);
       } catch (error) {
         process.stderr.write(`fpm-graceful: cannot write ${opts.svg}: ${(error as Error).message}\n`);
         process.exitCode = EXIT.usage;
