@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { kindFromContent, kindFromName, type SourceKind } from "./classify.js";
 import { decodeBytes, normaliseLineEndings } from "./decode.js";
 import type { Problem } from "./location.js";
@@ -10,6 +11,7 @@ import {
   readBounded,
   readStreamBounded,
 } from "./read.js";
+import { type RenderSource, render } from "./render.js";
 import { walkTree } from "./walk.js";
 
 export { kindFromContent, kindFromName, type SourceKind } from "./classify.js";
@@ -32,6 +34,8 @@ export interface SourceFile {
 export interface ReadInputsOptions {
   /** Files larger than this are reported, not read (a 50 MB manifest is a mistake, not a workload). */
   maxFileBytes: number;
+  /** Values files for Helm charts found in a walk (`helm template DIR -f FILE`). */
+  helmValues?: readonly string[];
   /** Reads standard input for the path `-`, at most `maxBytes` of it (more is refused, not read). */
   readStdin?: (maxBytes: number) => Promise<Buffer | BoundedRead | ReadRefusal>;
 }
@@ -64,7 +68,7 @@ export async function readInputs(
       const got = await (options.readStdin ?? readStdin)(options.maxFileBytes);
       const read = Buffer.isBuffer(got) ? { bytes: got, digest: "" } : got;
       if ("refused" in read) add(problemAt("<stdin>", read.refused, read.message));
-      else add(decodeSource("<stdin>", read.bytes, "kubernetes", true, options.maxFileBytes, AS_READ));
+      else add(decodeStdin(read.bytes, options.maxFileBytes));
       continue;
     }
     let isDirectory: boolean;
@@ -78,6 +82,7 @@ export async function readInputs(
       const walked = await walkTree(path);
       problems.push(...walked.problems);
       for (const file of walked.files) add(await readSource(file, false, options.maxFileBytes));
+      for (const source of walked.renders) add(renderSource(source, options));
     } else {
       add(await readSource(path, true, options.maxFileBytes));
     }
@@ -155,6 +160,34 @@ export function problemAt(
   column = 1,
 ): Problem {
   return { file, line, column, code, message };
+}
+
+/**
+ * A chart or kustomization rendered by its tool, read as rendered input (Helm's `# Source:` comments
+ * locate findings in the templates), or one problem for the folder when it cannot be rendered.
+ */
+function renderSource(source: RenderSource, options: ReadInputsOptions): SourceFile | Problem | undefined {
+  const marker = source.kind === "helm" ? "Chart.yaml" : "kustomization.yaml";
+  const rendered = render(source, options.maxFileBytes, options.helmValues);
+  if ("problem" in rendered) return problemAt(join(source.dir, marker), "unrendered", rendered.problem);
+  return decodeSource(
+    `${source.dir} (${rendered.command})`,
+    Buffer.from(rendered.text),
+    "kubernetes",
+    true,
+    options.maxFileBytes,
+    AS_READ,
+  );
+}
+
+/**
+ * Standard input is sniffed (`cat Dockerfile | fpm-graceful check -` is a Dockerfile, not broken YAML);
+ * what looks like nothing in particular is read as manifests, so its YAML problems are reported.
+ */
+function decodeStdin(bytes: Buffer, maxBytes: number): SourceFile | Problem | undefined {
+  const sniffed = decodeSource("<stdin>", bytes, undefined, false, maxBytes, AS_READ);
+  if (sniffed && !("code" in sniffed)) return sniffed;
+  return decodeSource("<stdin>", bytes, "kubernetes", true, maxBytes, AS_READ);
 }
 
 function readStdin(maxBytes: number): Promise<BoundedRead | ReadRefusal> {

@@ -34,6 +34,8 @@ export type ProblemCode =
   /** A symbolic link in a walk that leads out of the folder given, or back into a folder being read. */
   | "symlink-outside"
   | "symlink-loop"
+  /** A Helm chart or kustomize folder whose renderer is not on PATH (or failed). */
+  | "unrendered"
   | "empty"
   | "unknown-file-type"
   | "yaml-syntax"

@@ -4,6 +4,7 @@ import { join, sep } from "node:path";
 import { kindFromName } from "./classify.js";
 import type { Problem } from "./location.js";
 import { describeFsError, fileType } from "./read.js";
+import { RENDER_MARKERS, type RenderKind, type RenderSource } from "./render.js";
 
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "vendor", "dist"]);
 /**
@@ -26,6 +27,8 @@ const CONFIG_FILE_NAMES = new Set([".fpm-graceful.yaml", ".fpm-graceful.yml"]);
 export interface WalkResult {
   files: string[];
   problems: Problem[];
+  /** Helm charts and kustomize folders: rendered, not read file by file (`render.ts`). */
+  renders: RenderSource[];
 }
 
 /**
@@ -39,12 +42,13 @@ export interface WalkResult {
 export async function walkTree(root: string): Promise<WalkResult> {
   const files: string[] = [];
   const problems: Problem[] = [];
+  const renders: RenderSource[] = [];
   let top: string;
   try {
     top = await realpath(root);
   } catch (error) {
     problems.push(at(root, "unreadable", `cannot read directory: ${describeFsError(error)}`));
-    return { files, problems };
+    return { files, problems, renders };
   }
   const inside = (real: string) => real === top || real.startsWith(top.endsWith(sep) ? top : top + sep);
   const seenFiles = new Set<string>();
@@ -54,6 +58,12 @@ export async function walkTree(root: string): Promise<WalkResult> {
   const enter = async (dir: string, real: string) => {
     try {
       const entries = await readdir(dir, { withFileTypes: true });
+      // A chart or kustomization is one source, rendered whole; its own files are not manifests.
+      const marker = entries.find((e) => RENDER_MARKERS[e.name] !== undefined && !e.isDirectory());
+      if (marker) {
+        renders.push({ dir, kind: RENDER_MARKERS[marker.name] as RenderKind });
+        return;
+      }
       entries.sort((a, b) => a.name.localeCompare(b.name));
       stack.push({ dir, real, entries, next: 0 });
     } catch (error) {
@@ -125,7 +135,7 @@ export async function walkTree(root: string): Promise<WalkResult> {
       problems.push(at(full, "not-a-regular-file", `${specialType(entry)}, not a regular file: not read`));
     }
   }
-  return { files, problems };
+  return { files, problems, renders };
 }
 
 function walked(name: string): boolean {
