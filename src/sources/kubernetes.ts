@@ -70,6 +70,15 @@ export function parseManifests(
       return;
     }
     if (doc.contents === null) return;
+    const bytes = doc.range[2] - doc.range[0];
+    if (bytes > MAX_OBJECT_TEXT) {
+      problems.push({
+        ...toLocation(ctx, doc.range[0]),
+        code: "too-large",
+        message: `one document of ${(bytes / 1024 / 1024).toFixed(1)} MiB: Kubernetes stores at most 1.5 MiB per object (etcd's request limit), so it cannot be applied; not checked`,
+      });
+      return;
+    }
     const bomb = (mentions(doc, "*") || mentions(doc, "<<")) && aliasProblem(ctx);
     if (bomb) {
       problems.push(bomb);
@@ -110,6 +119,14 @@ function collectObjects(view: YamlView, documentIndex: number, out: KubernetesOb
     documentIndex,
   });
 }
+
+/**
+ * The largest document text read as one object. etcd refuses requests over 1.5 MiB (its default
+ * `--max-request-bytes`, which the API server meets as "etcdserver: request is too large"), so no object
+ * larger can exist in a cluster; the text gets a margin for YAML's indentation. A 70,000-container pod
+ * spec (3 MB) took the model 25 minutes and 3 GB: it is refused at once instead.
+ */
+const MAX_OBJECT_TEXT = 2 * 1024 * 1024;
 
 /** Aliases may add this many nodes to a document beyond its own (or as many as it has, if more). */
 const ALIAS_EXPANSION_ALLOWANCE = 100_000;

@@ -108,3 +108,26 @@ test("yes | fpm-graceful check - ends with exit 2 and the problem", async () => 
   assert.match(output, /<stdin>:1:1 standard input: reading stopped at the 2\.0 MiB limit/);
   assert.doesNotMatch(output, STACK_TRACE);
 });
+
+test("a 70,000-container pod spec (3 MB) ends at once with a problem, not a stack overflow or hours", async () => {
+  const lines = [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata: {name: big}",
+    "spec:",
+    "  template:",
+    "    spec:",
+    "      containers:",
+  ];
+  for (let i = 0; i < 70_000; i++) lines.push(`      - {name: c${i}, image: "php:8.2-fpm"}`);
+  const path = join(dir, "big.yaml");
+  await writeFile(path, `${lines.join("\n")}\n`);
+  const run = runCli(["check", path], { timeoutMs: 120_000 });
+  assert.equal(run.signal, null, "ended by itself");
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(
+    run.stdout,
+    /big\.yaml:1:1 one document of 3\.0 MiB: Kubernetes stores at most 1\.5 MiB per object/,
+  );
+  assert.doesNotMatch(run.stderr, STACK_TRACE);
+});
