@@ -30,6 +30,13 @@ export function addModelOptions(command: Command): Command {
     )
     .option("--dockerfile <container=path>", "link a Dockerfile to a container (repeatable)", keyValueOption)
     .option("--config <file>", "config file (default .fpm-graceful.yaml if present)")
+    .option("--exclude <glob>", "skip paths matching this glob in directory walks (repeatable)", collect, [])
+    .option(
+      "--helm-values <file>",
+      "values file for the Helm charts found (helm template -f; repeatable)",
+      collect,
+      [],
+    )
     .option(
       "--max-file-size <size>",
       `refuse inputs larger than this (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024}MiB)`,
@@ -81,6 +88,10 @@ function describeWriteError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** The model options every reading command takes, as `checkPaths` wants them. */
 export function modelOptions(opts: Record<string, unknown>): CheckPathsOptions {
   return {
@@ -90,6 +101,8 @@ export function modelOptions(opts: Record<string, unknown>): CheckPathsOptions {
     dockerfiles: opts.dockerfile as Record<string, string> | undefined,
     config: opts.config as string | undefined,
     maxFileBytes: opts.maxFileSize as number | undefined,
+    exclude: opts.exclude as string[] | undefined,
+    helmValues: opts.helmValues as string[] | undefined,
   };
 }
 

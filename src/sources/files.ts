@@ -34,6 +34,8 @@ export interface SourceFile {
 export interface ReadInputsOptions {
   /** Files larger than this are reported, not read (a 50 MB manifest is a mistake, not a workload). */
   maxFileBytes: number;
+  /** `--exclude` globs for directory walks (see `WalkOptions`). */
+  exclude?: readonly string[];
   /** Values files for Helm charts found in a walk (`helm template DIR -f FILE`). */
   helmValues?: readonly string[];
   /** Reads standard input for the path `-`, at most `maxBytes` of it (more is refused, not read). */
@@ -79,7 +81,7 @@ export async function readInputs(
       continue;
     }
     if (isDirectory) {
-      const walked = await walkTree(path);
+      const walked = await walkTree(path, { exclude: options.exclude ?? [] });
       problems.push(...walked.problems);
       for (const file of walked.files) add(await readSource(file, false, options.maxFileBytes));
       for (const source of walked.renders) add(renderSource(source, options));

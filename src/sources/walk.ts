@@ -1,6 +1,7 @@
 import type { Dirent } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
-import { join, sep } from "node:path";
+import { join, relative, sep } from "node:path";
+import picomatch from "picomatch";
 import { kindFromName } from "./classify.js";
 import type { Problem } from "./location.js";
 import { describeFsError, fileType } from "./read.js";
@@ -23,6 +24,23 @@ const HIDDEN_DIRS_READ = new Set([
 ]);
 const CONFIG_FILE_NAMES = new Set([".fpm-graceful.yaml", ".fpm-graceful.yml"]);
 
+export interface WalkOptions {
+  /**
+   * `--exclude` globs (picomatch, dotfiles included), matched against the path relative to the folder
+   * walked; a glob without a slash matches a name anywhere (`*.tpl.yaml`); an excluded folder is not entered.
+   */
+  exclude?: readonly string[];
+}
+
+function excluder(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const matchers = globs.map((g) => picomatch(g, { dot: true, basename: !g.includes("/") }));
+  return (path) => {
+    const posix = path.split(sep).join("/");
+    return matchers.some((m) => m(posix));
+  };
+}
+
 /** What a walk found: files to read (regular, by name of a kind the tool reads), in a stable order. */
 export interface WalkResult {
   files: string[];
@@ -39,7 +57,8 @@ export interface WalkResult {
  * repositories name their live manifests); a link that leaves the tree or loops back into a folder being
  * walked is a problem, and a file reached twice (through a link and directly) is listed once.
  */
-export async function walkTree(root: string): Promise<WalkResult> {
+export async function walkTree(root: string, options: WalkOptions = {}): Promise<WalkResult> {
+  const excluded = excluder(options.exclude ?? []);
   const files: string[] = [];
   const problems: Problem[] = [];
   const renders: RenderSource[] = [];
@@ -84,6 +103,7 @@ export async function walkTree(root: string): Promise<WalkResult> {
       continue;
     }
     const full = join(open.dir, entry.name);
+    if (excluded(relative(root, full))) continue;
     const readable = kindFromName(entry.name) !== undefined && !CONFIG_FILE_NAMES.has(entry.name);
     if (entry.isDirectory()) {
       if (walked(entry.name)) {

@@ -125,3 +125,30 @@ test("a Dockerfile piped on stdin is read as a Dockerfile, not as YAML", () => {
     [],
   );
 });
+
+test("--exclude skips what its globs match: a folder by path or by name anywhere", async () => {
+  const env = await bareEnv();
+  const all = runCli(["check", repo, "-f", "json"], { env, cwd: repo });
+  const excluded = runCli(
+    ["check", repo, "-f", "json", "--exclude", "app/**", "--exclude", "charts", "--exclude", "kustomize"],
+    { env, cwd: repo },
+  );
+  const parse = (out: string) =>
+    JSON.parse(out) as {
+      findings: { file: string }[];
+      problems: { file: string }[];
+      workloads: { id: string }[];
+    };
+  assert.ok(parse(all.stdout).findings.length > 0);
+  const result = parse(excluded.stdout);
+  assert.deepEqual(result.findings, [], "the PHP app is excluded");
+  assert.deepEqual(
+    result.problems.map((p) => p.file.slice(repo.length + 1)),
+    [],
+    "the chart and kustomize folders are excluded by name",
+  );
+  assert.deepEqual(
+    result.workloads.map((w) => w.id),
+    ["Deployment/default/redis"],
+  );
+});
