@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { onPath } from "../../src/sources/render.js";
 import { runCli } from "../cli/run-cli.js";
 
@@ -151,4 +153,36 @@ test("--exclude skips what its globs match: a folder by path or by name anywhere
     result.workloads.map((w) => w.id),
     ["Deployment/default/redis"],
   );
+});
+
+/** scripts/setup-system.sh fetches a real helm (from an npm package) here when none is on PATH. */
+const FETCHED_HELM_DIR = fileURLToPath(
+  new URL("../../../node_modules/.cache/fpm-graceful/helm", import.meta.url),
+);
+const helmDir = onPath("helm")
+  ? undefined
+  : existsSync(join(FETCHED_HELM_DIR, "helm"))
+    ? FETCHED_HELM_DIR
+    : undefined;
+const haveHelm = onPath("helm") !== undefined || helmDir !== undefined;
+
+test("with helm on PATH: the chart is rendered, its findings located at the template (# Source:)", {
+  skip: haveHelm ? false : "no helm: scripts/setup-system.sh could not fetch one",
+}, async () => {
+  const values = join(repo, "prod-values.yaml");
+  await writeFile(values, 'image: "php:8.3-fpm"\n');
+  const env = { PATH: `${helmDir ? `${helmDir}:` : ""}${process.env.PATH ?? ""}` };
+  const run = runCli(["check", join(repo, "charts"), "-f", "json", "--helm-values", values], { env });
+  const result = JSON.parse(run.stdout) as {
+    workloads: { id: string; file: string; helmSource?: string }[];
+    findings: { rule: string; helmSource?: string }[];
+    problems: unknown[];
+  };
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(
+    result.workloads.map((w) => [w.id, w.helmSource]),
+    [["Deployment/default/release-name-web", "web/templates/deployment.yaml"]],
+  );
+  assert.ok(result.findings.length > 0, "the rendered workload is checked");
+  assert.ok(result.findings.every((f) => f.helmSource === "web/templates/deployment.yaml"));
 });
