@@ -44,6 +44,10 @@ export interface ReadInputsOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 const AS_READ: DecodeOptions = { lineBreaks: "lf" };
+/** A line that is not blank, a comment or a document marker: a file of only those is empty, not wrong. */
+const HAS_CONTENT = /^(?![ \t]*(#|---|\.\.\.|$))/m;
+/** `apiVersion:`/`kind:` as a block key (a List's `- kind:` too) or a JSON key. */
+const HAS_OBJECT = /^[ \t-]*["']?(apiVersion|kind)["']?[ \t]*:|"(apiVersion|kind)"\s*:/m;
 
 /**
  * Reads files, directories (recursively) and `-` (stdin) into decoded source files. Never throws on user
@@ -102,6 +106,21 @@ async function readSource(
   const read = await readBounded(path, maxBytes, explicit);
   if ("refused" in read) return problemAt(path, read.refused, read.message);
   const source = decodeSource(path, read.bytes, byName, explicit, maxBytes, AS_READ);
+  // A named .yaml/.json with no object in it (a values.yaml, a CI workflow) is as much a mistake as a
+  // named .txt; in a walk such files are left alone silently.
+  if (
+    explicit &&
+    source &&
+    !("code" in source) &&
+    source.kind === "kubernetes" &&
+    !HAS_OBJECT.test(source.text) &&
+    HAS_CONTENT.test(source.text)
+  )
+    return problemAt(
+      path,
+      "unknown-file-type",
+      "YAML/JSON without a Kubernetes object (no apiVersion or kind): nothing to check",
+    );
   if (source && !("code" in source))
     source.read = read.stat ? { digest: read.digest, stat: read.stat } : { digest: read.digest };
   return source;

@@ -33,12 +33,15 @@ metadata:
   const { objects, problems } = parseManifests("pod.yaml", text);
   assert.deepEqual(problems, []);
   const metadata = objects[0]?.view.get("metadata");
-  assert.deepEqual(metadata?.get("labels")?.stringMap(), { a: "first", c: "second-c" });
-  assert.deepEqual(metadata?.get("annotations")?.stringMap(), {
-    a: "from-merge",
-    b: "own-after",
-    c: "merge-c",
-  });
+  assert.deepEqual({ ...metadata?.get("labels")?.stringMap() }, { a: "first", c: "second-c" });
+  assert.deepEqual(
+    { ...metadata?.get("annotations")?.stringMap() },
+    {
+      a: "from-merge",
+      b: "own-after",
+      c: "merge-c",
+    },
+  );
 });
 
 const SHELL_PID1_BEHIND_MERGE = `apiVersion: apps/v1

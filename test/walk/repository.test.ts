@@ -186,3 +186,15 @@ test("with helm on PATH: the chart is rendered, its findings located at the temp
   assert.ok(result.findings.length > 0, "the rendered workload is checked");
   assert.ok(result.findings.every((f) => f.helmSource === "web/templates/deployment.yaml"));
 });
+
+test("a named .yaml with no Kubernetes object is a problem like a named .txt; in a walk it is left alone", async () => {
+  const values = join(repo, "charts", "web", "values.yaml");
+  const named = runCli(["check", values]);
+  assert.equal(named.status, 2, named.stdout + named.stderr);
+  assert.match(named.stdout + named.stderr, /values\.yaml:1:1 YAML\/JSON without a Kubernetes object/);
+  const workflow = join(repo, "ci.yml");
+  await writeFile(workflow, "on: push\njobs: {}\n");
+  const walked = runCli(["check", repo, "-f", "json", "--exclude", "app/**"], { env: await bareEnv() });
+  assert.ok(!walked.stdout.includes("ci.yml"), "the workflow in the walk is not reported");
+  await rm(workflow);
+});
