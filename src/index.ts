@@ -53,6 +53,9 @@ export interface CheckPathsOptions {
   config?: string;
   maxFileBytes?: number;
   readStdin?: () => Promise<Buffer>;
+  /** `--exclude` globs for directory walks; `--helm-values` files for the charts they find. */
+  exclude?: readonly string[];
+  helmValues?: readonly string[];
 }
 
 /** Reads paths (files, directories, `-`), applies the config file and flags, and checks everything read. */
@@ -73,6 +76,8 @@ export async function checkPaths(
   };
   const { files, problems } = await readInputs(paths, {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    exclude: options.exclude ?? [],
+    helmValues: options.helmValues ?? [],
     ...(options.readStdin ? { readStdin: options.readStdin } : {}),
   });
   const checkOptions: CheckOptions = {

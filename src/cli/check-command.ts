@@ -6,7 +6,7 @@ import { DEFAULT_ASSUMPTIONS, type Front, type Problem } from "../model/types.js
 import { FORMATS, FORMATTERS, type Format } from "../report/index.js";
 import type { Severity } from "../rules/types.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../sources/files.js";
-import { writeFileAtomic } from "../write.js";
+import { writeOutputFile } from "../write.js";
 import {
   bytesOption,
   choiceOption,
@@ -46,6 +46,13 @@ export function addModelOptions(command: Command): Command {
     .option(
       "--config <file>",
       "config file (default: .fpm-graceful.yaml or .yml here or above, up to the repository root)",
+    )
+    .option("--exclude <glob>", "skip paths matching this glob in directory walks (repeatable)", collect, [])
+    .option(
+      "--helm-values <file>",
+      "values file for the Helm charts found (helm template -f; repeatable)",
+      collect,
+      [],
     )
     .option(
       "--max-file-size <size>",
@@ -102,6 +109,10 @@ export function describeWriteError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** The model options every reading command takes, as `checkPaths` wants them. */
 export function modelOptions(opts: Record<string, unknown>): CheckPathsOptions {
   return {
@@ -112,6 +123,8 @@ export function modelOptions(opts: Record<string, unknown>): CheckPathsOptions {
     dockerfiles: opts.dockerfile as Record<string, string> | undefined,
     config: opts.config as string | undefined,
     maxFileBytes: opts.maxFileSize as number | undefined,
+    exclude: opts.exclude as string[] | undefined,
+    helmValues: opts.helmValues as string[] | undefined,
   };
 }
 
@@ -156,7 +169,7 @@ export function checkCommand(): Command {
     });
     if (opts.output) {
       try {
-        await writeFileAtomic(opts.output, rendered);
+        await writeOutputFile(opts.output, rendered, [...paths, ...outcome.files.map((f) => f.path)]);
       } catch (error) {
         cliError("check", `cannot write ${opts.output}: ${describeWriteError(error)}`);
         process.exitCode = EXIT.usage;

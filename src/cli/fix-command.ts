@@ -4,8 +4,10 @@ import { blockingProblems, failsAt } from "../engine/check.js";
 import { fixSources } from "../engine/fix-sources.js";
 import { escapeControl, neutralizeWorkflowCommands, neutralizeWorkflowCommandsInJson } from "../escape.js";
 import { renderedOverlay } from "../fix/overlay.js";
+import type { FileChange } from "../fix/text.js";
 import { checkPaths } from "../index.js";
-import { writeFileAtomic } from "../write.js";
+import type { SourceFile } from "../sources/files.js";
+import { WriteRefused, writeFileAtomic, writeFixedSource } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
 import { choiceOption, cliError } from "./options.js";
 
@@ -44,6 +46,7 @@ export function fixCommand(): Command {
       return;
     }
     const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
+    let writeFailures = 0;
     // Lines name files, containers and commands from the inputs: escaped, and never a workflow command.
     const json = opts.format === "json";
     const out = (line: string) =>
@@ -88,7 +91,7 @@ export function fixCommand(): Command {
           ),
         );
     } else {
-      for (const c of writable) await writeFileAtomic(c.file, c.after);
+      writeFailures = await writeFixes(writable, files, err);
     }
     if (stdinChange && !opts.check && !opts.dryRun) {
       const sources = new Map(
@@ -155,11 +158,45 @@ export function fixCommand(): Command {
       `${verb} ${pending} file${pending === 1 ? "" : "s"} (${fixable.length} finding${fixable.length === 1 ? "" : "s"} with a fix)${manual.length > 0 ? `; ${manual.length} need a change by hand` : ""}`,
     );
     process.exitCode =
-      blockingProblems(result.problems).length > 0 || failures.length > 0
+      blockingProblems(result.problems).length > 0 || failures.length > 0 || writeFailures > 0
         ? EXIT.usage
         : ((opts.check || opts.diff) && pending > 0) || failsAt(after.findings, "error")
           ? EXIT.findings
           : EXIT.ok;
   });
   return command;
+}
+
+/**
+ * Writes each fixed file through `writeFixedSource`; a file that cannot be written is reported on its own
+ * line and the others are still written. Answers how many failed.
+ */
+async function writeFixes(
+  changes: readonly FileChange[],
+  files: readonly SourceFile[],
+  err: (line: string) => void,
+): Promise<number> {
+  let failed = 0;
+  for (const change of changes) {
+    const source = files.find((f) => f.path === change.file);
+    try {
+      if (!source) throw new WriteRefused("was not read from a file");
+      await writeFixedSource(source, change.after);
+    } catch (error) {
+      failed++;
+      const reason = error instanceof WriteRefused ? error.message : describeFsError(error);
+      err(`not written: ${change.file}: ${reason}`);
+    }
+  }
+  if (failed > 0)
+    err(`${failed} of ${changes.length} fixed file${changes.length === 1 ? "" : "s"} not written`);
+  return failed;
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOSPC") return "no space left on the device";
+  if (code === "EROFS") return "read-only file system";
+  return error instanceof Error ? error.message : String(error);
 }

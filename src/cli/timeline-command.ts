@@ -6,7 +6,7 @@ import { blockingProblems, type CheckResult } from "../engine/check.js";
 import { fixSources } from "../engine/fix-sources.js";
 import { neutralizeWorkflowCommandsInJson } from "../escape.js";
 import { checkPaths } from "../index.js";
-import { writeFileAtomic } from "../write.js";
+import { writeOutputFile } from "../write.js";
 import {
   addModelOptions,
   describeWriteError,
@@ -62,7 +62,7 @@ export function timelineCommand(): Command {
       : result.workloads.map((w) => ({ workload: w.id, panels: [{ timeline: w.timeline }] }));
     if (opts.svg) {
       try {
-        await writeFileAtomic(opts.svg, drawSvg(drawings));
+        await writeOutputFile(opts.svg, drawSvg(drawings), [...paths, ...files.map((f) => f.path)]);
       } catch (error) {
         cliError("timeline", `cannot write ${opts.svg}: ${describeWriteError(error)}`);
         process.exitCode = EXIT.usage;

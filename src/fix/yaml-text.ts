@@ -9,6 +9,7 @@ import {
   stringify,
   type Node as YamlNode,
 } from "yaml";
+import { sharedEditRefusal } from "../sources/yaml-merge.js";
 import type { ManifestEdit } from "./types.js";
 
 /** Why an edit could not be applied to a file's text; the file is then left as it was. */
@@ -102,7 +103,9 @@ function applyOne(text: string, edit: ManifestEdit, style: EditStyle, index: num
   let node: unknown = doc.contents;
   let depth = 0;
   let parentMap: YamlNode | undefined;
+  const walked: YamlNode[] = [];
   for (; depth < edit.path.length; depth++) {
+    walked.push(node as YamlNode);
     const key = edit.path[depth];
     if (isMap(node)) {
       const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key));
@@ -117,6 +120,10 @@ function applyOne(text: string, edit: ManifestEdit, style: EditStyle, index: num
     }
   }
   const missing = edit.path.slice(depth);
+  if (depth === edit.path.length) walked.push(node as YamlNode);
+  // Anchors and merge keys (#16): never change what other users of an anchor read.
+  const shared = sharedEditRefusal(doc, walked, edit.path, missing.length, edit.op);
+  if (shared) throw new EditError(shared);
   let result: string;
   if (edit.op === "append" && missing.length === 0) {
     if (!isSeq(node)) throw new EditError(`${edit.path.join(".")} is not a list`);

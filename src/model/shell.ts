@@ -1,12 +1,13 @@
 import type { ExecHookAnalysis, ExecKill, ImageShell, Signal } from "./types.js";
 
-const SIGNAL_NUMBERS: Record<string, Signal> = {
+// Null prototype: looked up with what a user wrote (`kill -constructor 1` is no signal).
+const SIGNAL_NUMBERS: Record<string, Signal> = Object.assign(Object.create(null), {
   "1": "SIGHUP",
   "2": "SIGINT",
   "3": "SIGQUIT",
   "9": "SIGKILL",
   "15": "SIGTERM",
-};
+});
 
 /** The script a preStop `exec` runs and the shell it names, if any (`["sh","-c","…"]` → dash on Debian). */
 export function execScript(command: string[]): { script: string; shell: ImageShell | "image" | "none" } {

@@ -87,7 +87,8 @@ export function parseDockerfile(file: string, text: string): DockerfileFacts {
   const problems: DockerfileFacts["problems"] = [];
   const stages: DockerStage[] = [];
   // ARGs before the first FROM are in scope for every FROM line (Docker's "global" build args).
-  const globalArgs: Record<string, string> = {};
+  // Null-prototype maps: an `ARG constructor` or `ENV __proto__=x` is a name like any other (#16).
+  const globalArgs: Record<string, string> = Object.create(null);
   for (const ins of instructions(file, text)) {
     if (ins.keyword === "FROM") {
       const words = ins.args.split(/\s+/).filter((w) => w && !w.startsWith("--"));
@@ -178,7 +179,7 @@ function expandArgs(value: string, args: Record<string, string>): { value: strin
 
 /** `ARG A=1 B="2"` → `{A: "1", B: "2"}`; an ARG without a default is not set. */
 function argDefaults(args: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|\S*)/g)) {
     out[m[1] as string] = m[3] ?? m[4] ?? m[2] ?? "";
   }

@@ -1,67 +1,59 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { kindFromContent, kindFromName, type SourceKind } from "./classify.js";
+import { decodeBytes, normaliseLineEndings } from "./decode.js";
 import type { Problem } from "./location.js";
+import {
+  type BoundedRead,
+  describeFsError,
+  formatBytes,
+  type ReadRefusal,
+  readBounded,
+  readStreamBounded,
+} from "./read.js";
+import { type RenderSource, render } from "./render.js";
+import { walkTree } from "./walk.js";
 
-/** The kinds of file the model reads. */
-export type SourceKind = "kubernetes" | "dockerfile" | "fpm-conf" | "php-ini" | "nginx-conf";
+export { kindFromContent, kindFromName, type SourceKind } from "./classify.js";
 
 /** A user's file, read and decoded, with what kind of file it was taken for. */
 export interface SourceFile {
   path: string;
   kind: SourceKind;
+  /** The decoded text, every line break as `\n` (the file's own endings are kept by `write.ts`). */
   text: string;
   /**
    * Kubernetes objects already parsed (an AdmissionReview's object): read as documents without parsing
    * `text`, so the webhook does not serialise and re-parse what the API server sent. Positions are 1:1.
    */
   values?: unknown[];
+  /** How the bytes were read from disk: `fix` writes only a file that is still as it was read. */
+  read?: Pick<BoundedRead, "digest" | "stat">;
 }
 
 export interface ReadInputsOptions {
   /** Files larger than this are reported, not read (a 50 MB manifest is a mistake, not a workload). */
   maxFileBytes: number;
-  /** Reads standard input for the path `-`. */
-  readStdin?: () => Promise<Buffer>;
+  /** `--exclude` globs for directory walks (see `WalkOptions`). */
+  exclude?: readonly string[];
+  /** Values files for Helm charts found in a walk (`helm template DIR -f FILE`). */
+  helmValues?: readonly string[];
+  /** Reads standard input for the path `-`, at most `maxBytes` of it (more is refused, not read). */
+  readStdin?: (maxBytes: number) => Promise<Buffer | BoundedRead | ReadRefusal>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
-const SKIPPED_DIRS = new Set(["node_modules", ".git", "vendor", "dist"]);
-/**
- * Hidden folders are skipped (`.git`, `.github`, editors' state), except those where repositories keep
- * their images and deployments: `.docker/php.dockerfile` (drevops/vortex), `.docker/Dockerfile.fpm`.
- */
-const HIDDEN_DIRS_READ = new Set([
-  ".docker",
-  ".deploy",
-  ".k8s",
-  ".kube",
-  ".kubernetes",
-  ".helm",
-  ".build",
-  ".lagoon",
-]);
-/** `Dockerfile.prod` is a Dockerfile; `dockerfile.ts` is code about Dockerfiles. */
-const CODE_EXTENSIONS = new Set([
-  ".ts",
-  ".js",
-  ".mjs",
-  ".cjs",
-  ".md",
-  ".txt",
-  ".json",
-  ".yaml",
-  ".yml",
-  ".py",
-  ".go",
-  ".sh",
-  ".map",
-]);
-const CONFIG_FILE_NAMES = new Set([".fpm-graceful.yaml", ".fpm-graceful.yml"]);
+const AS_READ: DecodeOptions = { lineBreaks: "lf" };
+/** A line that is not blank, a comment or a document marker: a file of only those is empty, not wrong. */
+const HAS_CONTENT = /^(?![ \t]*(#|---|\.\.\.|$))/m;
+/** `apiVersion:`/`kind:` as a block key (a List's `- kind:` too) or a JSON key. */
+const HAS_OBJECT = /^[ \t-]*["']?(apiVersion|kind)["']?[ \t]*:|"(apiVersion|kind)"\s*:/m;
 
 /**
  * Reads files, directories (recursively) and `-` (stdin) into decoded source files. Never throws on user
  * input: what cannot be read becomes a problem with its file. In a directory, files of no known kind are
- * skipped silently; named explicitly, they are a problem.
+ * skipped silently; named explicitly, they are a problem. Every read is bounded by `maxFileBytes` before
+ * it starts (`/dev/zero`, endless stdin), and a walk opens regular files only.
  *
  * @example
  *   const { files, problems } = await readInputs(["k8s/", "Dockerfile"]);
@@ -79,48 +71,29 @@ export async function readInputs(
   };
   for (const path of paths) {
     if (path === "-") {
-      const bytes = await (options.readStdin ?? readStdin)();
-      add(decodeSource("<stdin>", bytes, "kubernetes", true, options.maxFileBytes));
+      const got = await (options.readStdin ?? readStdin)(options.maxFileBytes);
+      const read = Buffer.isBuffer(got) ? { bytes: got, digest: "" } : got;
+      if ("refused" in read) add(problemAt("<stdin>", read.refused, read.message));
+      else add(decodeStdin(read.bytes, options.maxFileBytes));
       continue;
     }
-    let info: Awaited<ReturnType<typeof stat>>;
+    let isDirectory: boolean;
     try {
-      info = await stat(path);
+      isDirectory = (await stat(path)).isDirectory();
     } catch (error) {
       problems.push(problemAt(path, "unreadable", `cannot read: ${describeFsError(error)}`));
       continue;
     }
-    if (info.isDirectory()) {
-      for (const file of await walk(path, problems)) {
-        add(await readSource(file, false, options.maxFileBytes));
-      }
+    if (isDirectory) {
+      const walked = await walkTree(path, { exclude: options.exclude ?? [] });
+      problems.push(...walked.problems);
+      for (const file of walked.files) add(await readSource(file, false, options.maxFileBytes));
+      for (const source of walked.renders) add(renderSource(source, options));
     } else {
       add(await readSource(path, true, options.maxFileBytes));
     }
   }
   return { files, problems };
-}
-
-async function walk(dir: string, problems: Problem[]): Promise<string[]> {
-  let entries: import("node:fs").Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    problems.push(problemAt(dir, "unreadable", `cannot read directory: ${describeFsError(error)}`));
-    return [];
-  }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  const found: string[] = [];
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && (!entry.name.startsWith(".") || HIDDEN_DIRS_READ.has(entry.name)))
-        found.push(...(await walk(full, problems)));
-    } else if (entry.isFile() && !CONFIG_FILE_NAMES.has(entry.name)) {
-      found.push(full);
-    }
-  }
-  return found;
 }
 
 async function readSource(
@@ -130,21 +103,36 @@ async function readSource(
 ): Promise<SourceFile | Problem | undefined> {
   const byName = kindFromName(path);
   if (byName === undefined && !explicit) return undefined;
-  let bytes: Buffer;
-  try {
-    const info = await stat(path);
-    if (info.size > maxBytes) {
-      return problemAt(
-        path,
-        "too-large",
-        `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit (--max-file-size)`,
-      );
-    }
-    bytes = await readFile(path);
-  } catch (error) {
-    return problemAt(path, "unreadable", `cannot read: ${describeFsError(error)}`);
-  }
-  return decodeSource(path, bytes, byName, explicit, maxBytes);
+  const read = await readBounded(path, maxBytes, explicit);
+  if ("refused" in read) return problemAt(path, read.refused, read.message);
+  const source = decodeSource(path, read.bytes, byName, explicit, maxBytes, AS_READ);
+  // A named .yaml/.json with no object in it (a values.yaml, a CI workflow) is as much a mistake as a
+  // named .txt; in a walk such files are left alone silently.
+  if (
+    explicit &&
+    source &&
+    !("code" in source) &&
+    source.kind === "kubernetes" &&
+    !HAS_OBJECT.test(source.text) &&
+    HAS_CONTENT.test(source.text)
+  )
+    return problemAt(
+      path,
+      "unknown-file-type",
+      "YAML/JSON without a Kubernetes object (no apiVersion or kind): nothing to check",
+    );
+  if (source && !("code" in source))
+    source.read = read.stat ? { digest: read.digest, stat: read.stat } : { digest: read.digest };
+  return source;
+}
+
+/**
+ * How decoded text is handed on. `lf`: every line break becomes `\n` (CRLF, CR-only and mixed files), as
+ * `readInputs` reads files; `write.ts` gives each line its own ending back when `fix` writes the file.
+ * Without it the text keeps its breaks (the fix engine keeps a CRLF text CRLF).
+ */
+export interface DecodeOptions {
+  lineBreaks?: "lf" | "keep";
 }
 
 /** Decodes bytes as UTF-8 (or UTF-16 with a byte-order mark) and settles the file's kind. */
@@ -154,6 +142,7 @@ export function decodeSource(
   kindByName: SourceKind | "conf" | undefined,
   explicit: boolean,
   maxBytes: number = DEFAULT_MAX_FILE_BYTES,
+  options: DecodeOptions = {},
 ): SourceFile | Problem | undefined {
   if (bytes.length > maxBytes) {
     return problemAt(
@@ -162,10 +151,11 @@ export function decodeSource(
       `input is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit (--max-file-size)`,
     );
   }
-  const text = decodeText(bytes);
-  if (text === undefined) {
+  const decoded = decodeBytes(bytes);
+  if (decoded === undefined) {
     return explicit ? problemAt(path, "binary", "binary file: not UTF-8 or UTF-16 text") : undefined;
   }
+  const text = options.lineBreaks === "lf" ? normaliseLineEndings(decoded.raw).text : decoded.raw;
   if (text.trim() === "") {
     return explicit ? problemAt(path, "empty", "empty file: nothing to check") : undefined;
   }
@@ -183,55 +173,6 @@ export function decodeSource(
   return { path, kind, text };
 }
 
-function decodeText(bytes: Buffer): string | undefined {
-  try {
-    if (bytes[0] === 0xff && bytes[1] === 0xfe)
-      return new TextDecoder("utf-16le", { fatal: true }).decode(bytes.subarray(2));
-    if (bytes[0] === 0xfe && bytes[1] === 0xff)
-      return new TextDecoder("utf-16be", { fatal: true }).decode(bytes.subarray(2));
-    if (bytes.subarray(0, 8192).includes(0)) return undefined;
-    // ignoreBOM: false strips a UTF-8 byte-order mark, which kubectl also accepts.
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The kind a file's name says; `conf` means "php-fpm or nginx, look inside". */
-export function kindFromName(path: string): SourceKind | "conf" | undefined {
-  const name = basename(path).toLowerCase();
-  const ext = extname(name);
-  if (
-    name === "dockerfile" ||
-    name === "containerfile" ||
-    (/^(dockerfile|containerfile)\.[a-z0-9_-]+$/.test(name) && !CODE_EXTENSIONS.has(ext)) ||
-    ext === ".dockerfile"
-  ) {
-    return "dockerfile";
-  }
-  if (ext === ".yaml" || ext === ".yml" || ext === ".json") return "kubernetes";
-  if (ext === ".ini") return "php-ini";
-  if (ext === ".conf") return "conf";
-  return undefined;
-}
-
-/** Tells php-fpm, nginx, php.ini, YAML and Dockerfiles apart by what they contain. */
-export function kindFromContent(text: string, hint: "conf" | undefined): SourceKind | undefined {
-  const head = text.slice(0, 65536);
-  if (/^\s*(FROM|ARG)\s+\S/im.test(head) && /^\s*FROM\s+\S/im.test(head) && hint === undefined)
-    return "dockerfile";
-  if (/^\s*\[[A-Za-z0-9_.$-]+\]\s*$/m.test(head) && /^\s*[a-z_.[\]]+\s*=/m.test(head)) {
-    return /^\s*\[PHP\]\s*$/m.test(head) ? "php-ini" : "fpm-conf";
-  }
-  if (/\b(server|http|location|upstream|events)\s*[^;{]*\{/.test(head) || /^\s*fastcgi_pass\s/m.test(head)) {
-    return "nginx-conf";
-  }
-  if (/^\s*(process_control_timeout|pm|listen|include)\s*=/m.test(head)) return "fpm-conf";
-  if (hint === undefined && /^\s*(apiVersion|kind)\s*:/m.test(head)) return "kubernetes";
-  if (hint === undefined && /^\s*\{/.test(head) && /"apiVersion"/.test(head)) return "kubernetes";
-  return undefined;
-}
-
 export function problemAt(
   file: string,
   code: Problem["code"],
@@ -242,20 +183,34 @@ export function problemAt(
   return { file, line, column, code, message };
 }
 
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  return error instanceof Error ? error.message : String(error);
+/**
+ * A chart or kustomization rendered by its tool, read as rendered input (Helm's `# Source:` comments
+ * locate findings in the templates), or one problem for the folder when it cannot be rendered.
+ */
+function renderSource(source: RenderSource, options: ReadInputsOptions): SourceFile | Problem | undefined {
+  const marker = source.kind === "helm" ? "Chart.yaml" : "kustomization.yaml";
+  const rendered = render(source, options.maxFileBytes, options.helmValues);
+  if ("problem" in rendered) return problemAt(join(source.dir, marker), "unrendered", rendered.problem);
+  return decodeSource(
+    `${source.dir} (${rendered.command})`,
+    Buffer.from(rendered.text),
+    "kubernetes",
+    true,
+    options.maxFileBytes,
+    AS_READ,
+  );
 }
 
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+/**
+ * Standard input is sniffed (`cat Dockerfile | fpm-graceful check -` is a Dockerfile, not broken YAML);
+ * what looks like nothing in particular is read as manifests, so its YAML problems are reported.
+ */
+function decodeStdin(bytes: Buffer, maxBytes: number): SourceFile | Problem | undefined {
+  const sniffed = decodeSource("<stdin>", bytes, undefined, false, maxBytes, AS_READ);
+  if (sniffed && !("code" in sniffed)) return sniffed;
+  return decodeSource("<stdin>", bytes, "kubernetes", true, maxBytes, AS_READ);
 }
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function readStdin(maxBytes: number): Promise<BoundedRead | ReadRefusal> {
+  return readStreamBounded(process.stdin, maxBytes);
 }

@@ -76,5 +76,9 @@ export function parseFpmSeconds(value: string): number | undefined {
   if (!m?.[1]) return undefined;
   const n = Number(m[1]);
   const unit = (m[2] ?? "").toLowerCase();
-  return unit === "m" ? n * 60 : unit === "h" ? n * 3600 : unit === "d" ? n * 86400 : n;
+  const seconds = unit === "m" ? n * 60 : unit === "h" ? n * 3600 : unit === "d" ? n * 86400 : n;
+  // php-fpm keeps its time values in a C `int` (php-src sapi/fpm/fpm/fpm_conf.h): beyond that is no number it reads.
+  return seconds <= INT32_MAX ? seconds : undefined;
 }
+
+const INT32_MAX = 2 ** 31 - 1;

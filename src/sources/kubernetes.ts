@@ -1,5 +1,6 @@
-import { type Alias, Document, isMap, LineCounter, type Node, parseAllDocuments, visit } from "yaml";
+import { type Alias, Document, isAlias, isMap, LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { Problem } from "./location.js";
+import { badMergeKey, documentNodes, expandedSize } from "./yaml-merge.js";
 import { type DocumentContext, toLocation, ValueView, YamlView } from "./yaml-view.js";
 
 /** One Kubernetes object of a manifest file (a `List`'s items are objects of their own). */
@@ -47,11 +48,11 @@ export function parseManifests(
     });
     return { objects, problems };
   }
-  // Aliases are rare in manifests; only a document that could hold one pays for the expansion check (a
-  // CronJob's `schedule: "*/5 * * * *"` makes every file of a large corpus look like it might).
-  const mayHaveAliases = (doc: Document.Parsed) => {
-    const star = text.indexOf("*", doc.range[0]);
-    return star !== -1 && star < doc.range[2];
+  // Aliases and merge keys are rare in manifests; only a document that could hold one pays for the
+  // expansion check (a CronJob's `schedule: "*/5 * * * *"` makes every file of a large corpus look like it might).
+  const mentions = (doc: Document.Parsed, mark: string) => {
+    const at = text.indexOf(mark, doc.range[0]);
+    return at !== -1 && at < doc.range[2];
   };
   docs.forEach((doc, documentIndex) => {
     // A comment on a file's first line (no `---` before it) belongs to the first key, not the document.
@@ -69,7 +70,16 @@ export function parseManifests(
       return;
     }
     if (doc.contents === null) return;
-    const bomb = mayHaveAliases(doc) && aliasBomb(ctx);
+    const bytes = doc.range[2] - doc.range[0];
+    if (bytes > MAX_OBJECT_TEXT) {
+      problems.push({
+        ...toLocation(ctx, doc.range[0]),
+        code: "too-large",
+        message: `one document of ${(bytes / 1024 / 1024).toFixed(1)} MiB: Kubernetes stores at most 1.5 MiB per object (etcd's request limit), so it cannot be applied; not checked`,
+      });
+      return;
+    }
+    const bomb = (mentions(doc, "*") || mentions(doc, "<<")) && aliasProblem(ctx);
     if (bomb) {
       problems.push(bomb);
       return;
@@ -111,30 +121,51 @@ function collectObjects(view: YamlView, documentIndex: number, out: KubernetesOb
 }
 
 /**
- * An alias bomb ("billion laughs": anchors of lists of aliases of lists...) expands exponentially. The
- * model reads nodes lazily and would survive it, but kubectl and every other reader of the file would
- * not: it is reported like a syntax error, at the first alias. yaml's `maxAliasCount` does the counting.
+ * The largest document text read as one object. etcd refuses requests over 1.5 MiB (its default
+ * `--max-request-bytes`, which the API server meets as "etcdserver: request is too large"), so no object
+ * larger can exist in a cluster; the text gets a margin for YAML's indentation. A 70,000-container pod
+ * spec (3 MB) took the model 25 minutes and 3 GB: it is refused at once instead.
  */
-function aliasBomb(ctx: DocumentContext): Problem | undefined {
+const MAX_OBJECT_TEXT = 2 * 1024 * 1024;
+
+/** Aliases may add this many nodes to a document beyond its own (or as many as it has, if more). */
+const ALIAS_EXPANSION_ALLOWANCE = 100_000;
+
+/**
+ * An alias bomb ("billion laughs": anchors of lists of aliases of lists...) expands exponentially, and
+ * even within a count of aliases (100 aliases of a 40,000-item list) to gigabytes in any reader that
+ * builds values, kubectl included. The document's expanded size is counted without expanding it
+ * (`expandedSize`): over its own size plus an allowance, it is reported like a syntax error, at the first
+ * alias. A merge key whose value is not a mapping (or a list of them) is refused as Kubernetes' decoder
+ * refuses it.
+ */
+function aliasProblem(ctx: DocumentContext): Problem | undefined {
   let first: Alias | undefined;
-  visit(ctx.doc, {
-    Alias(_key, node) {
-      first = node;
-      return visit.BREAK;
-    },
-  });
-  if (!first) return undefined;
-  try {
-    ctx.doc.toJS({ maxAliasCount: 100 });
-    return undefined;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+  let own = 0;
+  for (const node of documentNodes(ctx.doc)) {
+    own++;
+    if (first === undefined && isAlias(node)) first = node;
+  }
+  const bad = badMergeKey(ctx.doc, documentNodes(ctx.doc));
+  if (bad) {
     return {
-      ...toLocation(ctx, first.range?.[0] ?? 0),
+      ...toLocation(ctx, (bad.key as Node).range?.[0] ?? 0),
       code: "yaml-syntax",
-      message: yamlMessage("RESOURCE_EXHAUSTION", reason),
+      message: "merge key (<<) needs a mapping or a list of mappings, as Kubernetes' YAML decoder requires",
     };
   }
+  if (!first) return undefined;
+  const limit = own + Math.max(ALIAS_EXPANSION_ALLOWANCE, own);
+  const size = expandedSize(ctx.doc, limit);
+  if (size <= limit) return undefined;
+  return {
+    ...toLocation(ctx, first.range?.[0] ?? 0),
+    code: "yaml-syntax",
+    message: yamlMessage(
+      "RESOURCE_EXHAUSTION",
+      `aliases expand the document past ${limit.toLocaleString("en")} nodes (it has ${own.toLocaleString("en")} of its own)`,
+    ),
+  };
 }
 
 function helmSourceOf(comment: string | null | undefined): string | undefined {
@@ -146,6 +177,9 @@ function yamlMessage(code: string, message: string): string {
   const first = message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? message;
   if (code === "DUPLICATE_KEY") return `duplicate key: ${first}`;
   if (code === "TAB_AS_INDENT") return "tab used for indentation: YAML allows only spaces";
+  // yaml's composer catches its own stack overflow on deeply nested collections and reports it so.
+  if (code === "RESOURCE_EXHAUSTION" && /call stack/i.test(first))
+    return "nested too deeply to read (the YAML parser's depth limit): no manifest nests like this";
   if (code === "RESOURCE_EXHAUSTION") return `too many aliases (an alias bomb?): ${first}`;
   return first;
 }

@@ -29,6 +29,13 @@ export type ProblemCode =
   | "unreadable"
   | "binary"
   | "too-large"
+  /** A FIFO, socket or device: a walk never opens one (a FIFO with no writer blocks its reader). */
+  | "not-a-regular-file"
+  /** A symbolic link in a walk that leads out of the folder given, or back into a folder being read. */
+  | "symlink-outside"
+  | "symlink-loop"
+  /** A Helm chart or kustomize folder whose renderer is not on PATH (or failed). */
+  | "unrendered"
   | "empty"
   | "unknown-file-type"
   | "yaml-syntax"

@@ -42,5 +42,7 @@ export function parseNginxSeconds(value: string): number | undefined {
   const m = value.match(/^(\d+)(ms|s|m|h)?$/);
   if (!m?.[1]) return undefined;
   const n = Number(m[1]);
-  return m[2] === "ms" ? n / 1000 : m[2] === "m" ? n * 60 : m[2] === "h" ? n * 3600 : n;
+  const seconds = m[2] === "ms" ? n / 1000 : m[2] === "m" ? n * 60 : m[2] === "h" ? n * 3600 : n;
+  // nginx's ngx_parse_time refuses values that overflow its integer type; a bound keeps sums finite.
+  return seconds <= 2 ** 31 - 1 ? seconds : undefined;
 }

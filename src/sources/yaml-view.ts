@@ -1,13 +1,9 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  type LineCounter,
-  type Node as YamlNode,
-} from "yaml";
+import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node as YamlNode } from "yaml";
 import type { Located, Problem, SourceLocation } from "./location.js";
+import { hasMergeKey, mergedEntries, resolveAlias } from "./yaml-merge.js";
+
+/** 2^63: the first value beyond Kubernetes' int64 fields. */
+const INT64_LIMIT = 2 ** 63;
 
 /** What a view needs to turn offsets into file:line:column and to report wrong types. */
 export interface DocumentContext {
@@ -22,7 +18,7 @@ export interface DocumentContext {
 
 /**
  * A read-only view of one node of a parsed YAML document, with the path that leads to it and its position.
- * Aliases are resolved on the way; reading a field of the wrong type records a problem and answers
+ * Aliases and merge keys (`<<: *base`, as Kubernetes' decoder merges them) are resolved on the way; reading a field of the wrong type records a problem and answers
  * `undefined`, so the model never sees a string where it expects a number.
  */
 export class YamlView {
@@ -36,6 +32,10 @@ export class YamlView {
   get(key: string): YamlView | undefined {
     const node = this.resolved();
     if (!isMap(node)) return undefined;
+    if (hasMergeKey(node)) {
+      const entry = mergedEntries(this.ctx.doc, node).find((e) => e.key === key);
+      return entry ? new YamlView(this.ctx, entry.value, [...this.path, key]) : undefined;
+    }
     for (const pair of node.items) {
       const k = isScalar(pair.key) ? pair.key.value : pair.key;
       if (String(k) === key)
@@ -62,6 +62,11 @@ export class YamlView {
   entries(): [string, YamlView][] {
     const node = this.resolved();
     if (!isMap(node)) return [];
+    if (hasMergeKey(node))
+      return mergedEntries(this.ctx.doc, node).map((e) => [
+        e.key,
+        new YamlView(this.ctx, e.value, [...this.path, e.key]),
+      ]);
     return node.items.map((pair) => {
       const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
       return [key, new YamlView(this.ctx, pair.value as YamlNode | null, [...this.path, key])];
@@ -111,7 +116,15 @@ export class YamlView {
   /** An integer field (Kubernetes' int64 fields reject `"30"` and `30s`). */
   integer(): number | undefined {
     const value = this.scalar();
-    if (typeof value === "number" && Number.isInteger(value)) return value;
+    if (typeof value === "number" && Number.isInteger(value)) {
+      // Kubernetes' integer fields are int64: `1e300` fails its decoding ("cannot unmarshal number"), and
+      // a value the model took for seconds would be written back into the manifest by a fix.
+      if (Math.abs(value) >= INT64_LIMIT) {
+        this.problem(`${this.fieldName()} is out of range: Kubernetes' integers are 64-bit (got ${value})`);
+        return undefined;
+      }
+      return value;
+    }
     if (value === null) return undefined;
     this.wrongType("an integer");
     return undefined;
@@ -143,7 +156,8 @@ export class YamlView {
 
   /** A string-to-string map, such as labels and annotations. */
   stringMap(): Record<string, string> {
-    const out: Record<string, string> = {};
+    // Null prototype: a label or annotation named `__proto__` or `constructor` is data (#16).
+    const out: Record<string, string> = Object.create(null);
     for (const [key, view] of this.entries()) {
       const value = view.scalar();
       if (value !== undefined && value !== null) out[key] = String(value);
@@ -193,10 +207,7 @@ export class YamlView {
   }
 
   private resolved(): YamlNode | null | undefined {
-    let node: unknown = this.node;
-    // Aliases are followed a bounded number of times: an alias chain is never a reason to loop.
-    for (let hops = 0; isAlias(node) && hops < 32; hops++) node = node.resolve(this.ctx.doc);
-    return node as YamlNode | null | undefined;
+    return resolveAlias(this.ctx.doc, this.node);
   }
 }
 

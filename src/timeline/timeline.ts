@@ -40,7 +40,7 @@ export function computeTimeline(workload: Workload, assumptions: Assumptions): T
   for (const container of main.filter((c) => c.role !== "nginx"))
     containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, undefined, held));
   const fpmExit = containers.some((c) => c.role === "fpm")
-    ? Math.max(...containers.filter((c) => c.role === "fpm").map((c) => c.exitAt))
+    ? containers.reduce((latest, c) => (c.role === "fpm" ? Math.max(latest, c.exitAt) : latest), -Infinity)
     : Number.POSITIVE_INFINITY;
   for (const container of main.filter((c) => c.role === "nginx"))
     containers.push(containerTimeline(container, grace, undefined, R, assumptions, notes, fpmExit));

@@ -33,19 +33,20 @@ const LAUNCHERS = new Set([
 const LAUNCHERS_WITH_USER = new Set(["su-exec", "gosu"]);
 
 /** Launcher options that take a value (`nice -n 10`, `tini -e 143 --`, `chpst -u www-data`). */
-const OPTIONS_WITH_VALUE: Record<string, Set<string>> = {
+// Null-prototype tables: looked up with a program name from a manifest (`constructor` is a name).
+const OPTIONS_WITH_VALUE: Record<string, Set<string>> = Object.assign(Object.create(null), {
   nice: new Set(["-n"]),
   ionice: new Set(["-c", "-n"]),
   tini: new Set(["-e", "-p", "-l"]),
   chpst: new Set(["-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"]),
   env: new Set(["-u", "-C", "-S"]),
-};
+});
 
 /** Laravel artisan and Symfony console commands that keep running and serve no requests. */
 const WORKER_COMMANDS =
   /^(queue:work|queue:listen|horizon|schedule:work|messenger:consume|pulse:work|pulse:check|reverb:start|octane:start|rabbitmq:consume|enqueue:consume|swarrot:consume)$/;
 
-const OTHER_PROGRAMS: Record<string, string> = {
+const OTHER_PROGRAMS: Record<string, string> = Object.assign(Object.create(null), {
   caddy: "Caddy",
   frankenphp: "FrankenPHP (serves PHP itself, not through php-fpm)",
   "apache2-foreground": "Apache httpd",
@@ -68,7 +69,7 @@ const OTHER_PROGRAMS: Record<string, string> = {
   mysql: "the mysql client",
   psql: "the psql client",
   rsync: "rsync",
-};
+});
 
 /** Schedulers that keep running and start PHP jobs: a worker beside php-fpm (nextcloud's `/cron.sh`). */
 const CRON_PROGRAMS = /^(cron|crond|supercronic|cron\.sh|busybox-crond)$/;

@@ -95,7 +95,9 @@ export function identifyContainers(
 type FileChoice = { facts: DockerfileFacts; why: string; target?: string };
 
 function declarationOf(options: IdentifyOptions, workload: Workload, container: Container) {
-  return options.containers?.[`${workload.name}/${container.name}`] ?? options.containers?.[container.name];
+  return (
+    own(options.containers, `${workload.name}/${container.name}`) ?? own(options.containers, container.name)
+  );
 }
 
 /** `--dockerfile`, the config file or the annotation; `none` when one names a Dockerfile not among the inputs. */
@@ -107,8 +109,9 @@ function explicitLink(
   problems: Problem[],
 ): FileChoice | "none" | undefined {
   const flag =
-    options.dockerfiles?.[`${workload.name}/${container.name}`] ?? options.dockerfiles?.[container.name];
-  const annotated = workload.annotations[`${DOCKERFILE_ANNOTATION_PREFIX}${container.name}`];
+    own(options.dockerfiles, `${workload.name}/${container.name}`) ??
+    own(options.dockerfiles, container.name);
+  const annotated = own(workload.annotations, `${DOCKERFILE_ANNOTATION_PREFIX}${container.name}`);
   const written = flag ?? annotated;
   if (written === undefined) return undefined;
   const [path = "", target] = written.split("#");
@@ -509,4 +512,12 @@ export function linkedStage(container: Container, index: DockerfileIndex): Docke
   if (!file) return undefined;
   const facts = index.byPath(file);
   return facts?.stages.find((s) => s.fromLine === container.imageFacts.dockerfileFromLine);
+}
+
+/**
+ * A value of a map keyed by names from a manifest or a flag, own keys only: a container named
+ * `constructor` or `valueOf` is a name, not `Object.prototype`'s method (#16).
+ */
+function own<T>(map: Record<string, T> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
 }
