@@ -3,6 +3,7 @@
  * documented JSON (`strategies[]` with `name`, `requests`, `failed`, `failedByKind`, `terminationSeconds`),
  * and a self-contained HTML page with an inline SVG timeline per strategy.
  */
+import { xmlChars } from "../escape.js";
 import { FAILURE_KINDS, type FailureKind } from "./classify.js";
 import type { RehearsalResult, StrategyResult } from "./result.js";
 
@@ -246,6 +247,7 @@ function line(x1: number, y1: number, x2: number, y2: number, stroke: string, ti
   return `<line x1="${x1.toFixed(1)}" y1="${y1}" x2="${x2.toFixed(1)}" y2="${y2}" stroke="${stroke}" stroke-width="2"><title>${esc(title)}</title></line>`;
 }
 
+/** HTML text and attribute values for any name a manifest gives: XML-invalid characters replaced first. */
 function esc(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+  return xmlChars(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 }

@@ -140,7 +140,7 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
         name: "naive",
         description: "no preStop",
         topology: "separate",
-        notes: ["SIGTERM <kills>"],
+        notes: ["SIGTERM <kills>", "name \u0007\ufffe\ud800 from a manifest"],
         requests: 2,
         succeeded: 1,
         failed: 1,
@@ -199,6 +199,9 @@ test("renderers: table, JSON schema and a self-contained HTML page with an SVG t
   assert.match(html, /<svg [^>]*role="img"/);
   assert.match(html, /SIGTERM &lt;kills&gt;/);
   assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+  // Names from a manifest are data: nothing XML 1.0 cannot carry reaches the page (U+FFFD instead).
+  assert.match(html, /name \ufffd\ufffd\ufffd from a manifest/);
+  assert.doesNotMatch(html, /[\u0000-\u0008\ufffe\ud800]/);
 });
 
 test("a temp dir left by a SIGKILLed rehearsal is removed by the next one; a live owner's is kept", () => {
