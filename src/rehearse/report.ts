@@ -249,5 +249,8 @@ function line(x1: number, y1: number, x2: number, y2: number, stroke: string, ti
 
 /** HTML text and attribute values for any name a manifest gives: XML-invalid characters replaced first. */
 function esc(text: string): string {
-  return xmlChars(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+  return xmlChars(text).replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c,
+  );
 }
