@@ -4,7 +4,7 @@ import { dirname, join, relative } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
 import type { ContainerDeclaration } from "./model/identity/identify.js";
 import { ROLES } from "./model/identity/roles.js";
-import type { Assumptions, ContainerRole, Problem } from "./model/types.js";
+import type { Assumptions, ContainerRole, Front, Problem } from "./model/types.js";
 import { RULES } from "./rules/registry.js";
 import type { Severity } from "./rules/types.js";
 
@@ -15,13 +15,15 @@ export interface ConfigFile {
   propagation?: number;
   maxRequest?: number;
   kubeVersion?: string;
+  /** What sends traffic to the pods: `l7` an ingress, `l4` a kube-proxy Service (`--front`). */
+  front?: Front;
   rules: Record<string, Severity | "off">;
   dockerfiles: Record<string, string>;
   /** What a container is, declared by its name (or `workload/name`): `{role: worker, stopSignal: SIGQUIT}`. */
   containers: Record<string, ContainerDeclaration>;
 }
 
-const KNOWN_KEYS = "propagation, maxRequest, kubeVersion, rules, dockerfiles, containers";
+const KNOWN_KEYS = "propagation, maxRequest, kubeVersion, front, rules, dockerfiles, containers";
 
 /** The names a config file may have, in the order they are looked for in each directory. */
 export const CONFIG_NAMES = [".fpm-graceful.yaml", ".fpm-graceful.yml"] as const;
@@ -123,6 +125,10 @@ export async function loadConfig(
       if (!/^v?1\.\d+$/.test(written))
         problem(at, `kubeVersion: expected a version like "1.31", got ${describe(valueNode)}`);
       else config.kubeVersion = written.replace(/^v/, "");
+    } else if (key === "front") {
+      if (value !== "l4" && value !== "l7")
+        problem(at, `front: expected l4 or l7, got ${describe(valueNode)}`);
+      else config.front = value;
     } else if (key === "containers") {
       if (!isMap(valueNode)) {
         problem(at, `containers: expected a mapping of container names, got ${describe(valueNode)}`);
@@ -209,5 +215,6 @@ export function assumptionsFrom(base: Assumptions, config: ConfigFile): Assumpti
     propagationSeconds: config.propagation ?? base.propagationSeconds,
     maxRequestSeconds: config.maxRequest ?? base.maxRequestSeconds,
     kubeVersion: config.kubeVersion ?? base.kubeVersion,
+    front: config.front ?? base.front,
   };
 }

@@ -72,7 +72,7 @@ export async function checkPaths(
     propagationSeconds: options.propagation ?? fromConfig.propagationSeconds,
     maxRequestSeconds: options.maxRequest ?? fromConfig.maxRequestSeconds,
     kubeVersion: options.kubeVersion ?? fromConfig.kubeVersion,
-    front: options.front ?? DEFAULT_ASSUMPTIONS.front,
+    front: options.front ?? fromConfig.front ?? DEFAULT_ASSUMPTIONS.front,
   };
   const { files, problems } = await readInputs(paths, {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,

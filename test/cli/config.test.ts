@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { findConfigFile, loadConfig } from "../../src/config.js";
+import { assumptionsFrom, findConfigFile, loadConfig } from "../../src/config.js";
+import { checkPaths } from "../../src/index.js";
+import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
 import { runCli, STACK_TRACE } from "./run-cli.js";
 
 const WARNING_ONLY = "test/fixtures/cli/warning-only";
@@ -98,6 +100,7 @@ test("config: values point at their own line, wrong types included", async () =>
         "propagation: 8s",
         "maxRequest: [60]",
         "kubeVersion: 1.30",
+        "front: l5",
         "dockerfiles:",
         "  php-fpm: docker/Dockerfile",
         "  nginx: {path: x}",
@@ -110,8 +113,9 @@ test("config: values point at their own line, wrong types included", async () =>
       problems.map((p) => [p.line, p.column, p.message]),
       [
         [3, 13, "maxRequest: expected a duration like 5s, got a list"],
-        [7, 10, "dockerfiles.nginx: expected a path, got a mapping"],
-        [8, 8, 'rules: expected a mapping, got "off"'],
+        [5, 8, 'front: expected l4 or l7, got "l5"'],
+        [8, 10, "dockerfiles.nginx: expected a path, got a mapping"],
+        [9, 8, 'rules: expected a mapping, got "off"'],
       ],
     );
     assert.equal(config.propagation, 8);
@@ -142,6 +146,24 @@ test("config: found in a directory above, up to the repository root; .yml too; n
     // Without a .git, the walk goes on to the filesystem root and finds it.
     await rm(join(repo, ".git"), { recursive: true });
     assert.equal(findConfigFile(deep), join("..", "..", "..", ".fpm-graceful.yaml"));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("config: front: l4 in the config file is the model's front unless --front says otherwise", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "fpm-graceful-config-front-"));
+  try {
+    const path = join(dir, "c.yaml");
+    await writeFile(path, "front: l4\n");
+    const { config, problems } = await loadConfig(path, true);
+    assert.deepEqual(problems, []);
+    assert.equal(assumptionsFrom(DEFAULT_ASSUMPTIONS, config).front, "l4");
+    const manifests = join(process.cwd(), WARNING_ONLY);
+    const fromConfig = await checkPaths([manifests], { config: path });
+    assert.equal(fromConfig.checkOptions.assumptions.front, "l4");
+    const fromFlag = await checkPaths([manifests], { config: path, front: "l7" });
+    assert.equal(fromFlag.checkOptions.assumptions.front, "l7");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
