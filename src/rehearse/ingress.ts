@@ -93,12 +93,15 @@ export class IngressNginx {
     const endpoint = this.endpoints.get(pod) ?? { pod, address: `${ip}:${port}`, changes: [] };
     this.endpoints.set(pod, endpoint);
     if (endpoint.changes.at(-1)?.ready === ready) return;
-    endpoint.changes.push({ atMs: performance.now(), ready });
+    const atMs = performance.now();
+    endpoint.changes.push({ atMs, ready });
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!ready && this.options.reportsEndpointEvents)
         this.options.recorder.emit({ pod, kind: "endpoint-removed", detail: "ingress" });
-      this.push();
+      // libuv schedules from its cached loop time, which lags performance.now() on a busy host: the timer
+      // can fire a few ms "early" by this clock. The change is due now, so it is evaluated as of its due time.
+      this.push(atMs + this.options.propagationMs);
     }, this.options.propagationMs);
     this.timers.add(timer);
   }
@@ -110,8 +113,8 @@ export class IngressNginx {
   }
 
   /** POST the ready list to the balancer, in order (one update at a time, as the controller syncs). */
-  private push(): void {
-    const nowMs = performance.now();
+  private push(dueMs: number): void {
+    const nowMs = Math.max(performance.now(), dueMs);
     const peers = [...this.endpoints.values()]
       .filter((e) => visiblyReady(e, nowMs, this.options.propagationMs))
       .map((e) => e.address)
@@ -221,7 +224,15 @@ function freePort(): Promise<number> {
   });
 }
 
-function post(port: number, path: string, body: string): Promise<void> {
+/** The controller retries a failed sync; so does this (a lost update would leave the balancer stale). */
+async function post(port: number, path: string, body: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await postOnce(port, path, body)) return;
+    await sleep(20 * 2 ** attempt);
+  }
+}
+
+function postOnce(port: number, path: string, body: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request(
       {
@@ -234,10 +245,10 @@ function post(port: number, path: string, body: string): Promise<void> {
       },
       (res) => {
         res.resume();
-        res.once("end", () => resolve());
+        res.once("end", () => resolve(res.statusCode !== undefined && res.statusCode < 300));
       },
     );
-    req.once("error", () => resolve());
+    req.once("error", () => resolve(false));
     req.end(body);
   });
 }
