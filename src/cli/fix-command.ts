@@ -154,8 +154,9 @@ export function fixCommand(): Command {
       process.stdout.write(neutralizeWorkflowCommandsInJson(`${JSON.stringify(report, null, 2)}\n`));
     }
     const verb = opts.dryRun || opts.diff || opts.check ? "would change" : "changed";
+    const counted = verb === "changed" ? pending - writeFailures : pending;
     err(
-      `${verb} ${pending} file${pending === 1 ? "" : "s"} (${fixable.length} finding${fixable.length === 1 ? "" : "s"} with a fix)${manual.length > 0 ? `; ${manual.length} need a change by hand` : ""}`,
+      `${verb} ${counted} file${counted === 1 ? "" : "s"} (${fixable.length} finding${fixable.length === 1 ? "" : "s"} with a fix)${manual.length > 0 ? `; ${manual.length} need a change by hand` : ""}`,
     );
     process.exitCode =
       blockingProblems(result.problems).length > 0 || failures.length > 0 || writeFailures > 0
@@ -181,6 +182,11 @@ async function writeFixes(
     const source = files.find((f) => f.path === change.file);
     try {
       if (!source) throw new WriteRefused("was not read from a file");
+      // A chart or kustomization rendered in a walk is text no file holds: its fixes are an overlay.
+      if (source.read === undefined)
+        throw new WriteRefused(
+          "rendered input, not a file: pipe the rendered output to `fpm-graceful fix -` for its fixes as a kustomize overlay, or change the templates",
+        );
       await writeFixedSource(source, change.after);
     } catch (error) {
       failed++;

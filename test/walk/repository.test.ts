@@ -117,6 +117,20 @@ test("with kubectl on PATH: the overlay is rendered and its workload checked", {
   }
 });
 
+test("fix on a rendered overlay: nothing written, the reason says to pipe it, and no file is counted as changed", {
+  skip: onPath("kubectl") ? false : "kubectl is not on PATH",
+}, () => {
+  const overlay = join(repo, "kustomize", "overlays", "prod");
+  const run = runCli(["fix", overlay], { cwd: repo });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /not written: .*kubectl kustomize.*: rendered input, not a file: pipe the rendered output to `fpm-graceful fix -`/,
+  );
+  assert.match(run.stderr, /changed 0 files/);
+  assert.doesNotMatch(run.stderr, /ENOENT/);
+});
+
 test("a Dockerfile piped on stdin is read as a Dockerfile, not as YAML", () => {
   const run = runCli(["check", "-", "-f", "json"], {
     input: '# syntax=docker/dockerfile:1\nFROM php:8.2-fpm\nCMD ["sh", "-c", "php-fpm"]\n',
