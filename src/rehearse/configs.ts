@@ -112,25 +112,43 @@ export interface NginxConfigInput {
 }
 
 /** Write nginx.conf for one nginx container; return how to launch it. */
-export function writeNginxConfig(input: NginxConfigInput): Launch {
-  const { dir, container } = input;
-  for (const sub of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) {
-    mkdirSync(join(dir, "nginx-temp", sub), { recursive: true });
-  }
-  const t = (sub: string) => join(dir, "nginx-temp", sub);
-  const script = join(input.appDir, "index.php");
-  const conf = `user root;
+/**
+ * What every nginx the rehearsal starts opens with: its own pid file, error log and temp folders (created
+ * here), so that two nginx never share a path. `main` goes before `http {`, `http` right after it.
+ */
+export function nginxPreamble(
+  dir: string,
+  names: { temp: string; errorLog: string; workerConnections: number },
+): { main: string; http: string } {
+  const t = (sub: string) => join(dir, names.temp, sub);
+  for (const sub of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
+    mkdirSync(t(sub), { recursive: true });
+  return {
+    main: `user root;
 worker_processes 1;
 pid ${join(dir, "nginx.pid")};
-error_log ${join(dir, "nginx-error.log")} notice;
-events { worker_connections 2048; }
-http {
-  access_log off;
+error_log ${join(dir, names.errorLog)} notice;
+events { worker_connections ${names.workerConnections}; }`,
+    http: `  access_log off;
   client_body_temp_path ${t("client_body")};
   proxy_temp_path ${t("proxy")};
   fastcgi_temp_path ${t("fastcgi")};
   uwsgi_temp_path ${t("uwsgi")};
-  scgi_temp_path ${t("scgi")};
+  scgi_temp_path ${t("scgi")};`,
+  };
+}
+
+export function writeNginxConfig(input: NginxConfigInput): Launch {
+  const { dir, container } = input;
+  const preamble = nginxPreamble(dir, {
+    temp: "nginx-temp",
+    errorLog: "nginx-error.log",
+    workerConnections: 2048,
+  });
+  const script = join(input.appDir, "index.php");
+  const conf = `${preamble.main}
+http {
+${preamble.http}
   keepalive_timeout ${container.keepaliveTimeoutSeconds ?? 65}s;
 ${
   container.fastcgiKeepAlive

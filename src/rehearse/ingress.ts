@@ -22,6 +22,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { nginxPreamble } from "./configs.js";
 import { type Recorder, sleep } from "./events.js";
 import { type NamespaceProcess, startInPidNamespace } from "./namespace.js";
 import { tcpProbe } from "./probe.js";
@@ -69,8 +70,6 @@ export class IngressNginx {
     this.controlPort = await freePort();
     const { dir } = this.options;
     mkdirSync(dir, { recursive: true });
-    for (const sub of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
-      mkdirSync(join(dir, "temp", sub), { recursive: true });
     const conf = join(dir, "ingress.conf");
     writeFileSync(conf, ingressConfig(dir, this.port, this.controlPort));
     this.process = await startInPidNamespace({
@@ -137,20 +136,11 @@ function visiblyReady(e: Endpoint, nowMs: number, delayMs: number): boolean {
 }
 
 function ingressConfig(dir: string, port: number, controlPort: number): string {
-  const t = (sub: string) => join(dir, "temp", sub);
+  const preamble = nginxPreamble(dir, { temp: "temp", errorLog: "error.log", workerConnections: 4096 });
   return `${LUA_MODULES.map((m) => `load_module ${m};`).join("\n")}
-user root;
-worker_processes 1;
-pid ${join(dir, "nginx.pid")};
-error_log ${join(dir, "error.log")} notice;
-events { worker_connections 4096; }
+${preamble.main}
 http {
-  access_log off;
-  client_body_temp_path ${t("client_body")};
-  proxy_temp_path ${t("proxy")};
-  fastcgi_temp_path ${t("fastcgi")};
-  uwsgi_temp_path ${t("uwsgi")};
-  scgi_temp_path ${t("scgi")};
+${preamble.http}
   lua_shared_dict rehearse 1m;
   keepalive_timeout 75s;
   keepalive_requests 1000;
