@@ -90,7 +90,7 @@ export function chartOf(t: Timeline, options: { maxTicks: number; until?: number
   const failures = t.failureWindows.length;
   return {
     workload: t.workload,
-    summary: `timeline: propagation ${fmt(t.propagationSeconds)}, grace ${fmt(t.gracePeriodSeconds)}, longest request ${fmt(t.longestRequestSeconds)} · ${failures === 0 ? "no failed requests" : `${failures} failure${failures === 1 ? "" : "s"} predicted`}`,
+    summary: `timeline: propagation ${fmt(t.propagationSeconds)}, grace ${fmt(t.gracePeriodSeconds)}, longest request ${fmt(t.longestRequestSeconds)}, front ${t.front ?? "l7"} · ${failures === 0 ? "no failed requests" : `${failures} failure${failures === 1 ? "" : "s"} predicted`}`,
     end,
     ticks,
     guides: [

@@ -1,4 +1,5 @@
 import { rule as fpmHardStop } from "./fpm-hard-stop.js";
+import { rule as fpmStopsBeforeNginx } from "./fpm-stops-before-nginx.js";
 import { rule as gracePeriodShort } from "./grace-period-short.js";
 import { rule as nginxHardStop } from "./nginx-hard-stop.js";
 import { rule as nginxStopsFirst } from "./nginx-stops-first.js";
@@ -20,6 +21,7 @@ import type { Rule } from "./types.js";
 /** Every rule, sorted by id. Adding a rule is one import here, its file, its doc page and its tests. */
 export const RULES: readonly Rule[] = [
   fpmHardStop,
+  fpmStopsBeforeNginx,
   gracePeriodShort,
   nginxHardStop,
   nginxStopsFirst,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pairTimelines } from "../../src/draw/compare.js";
+import { drawSvg } from "../../src/draw/svg.js";
 import { drawTerminal, drawTerminalCharts } from "../../src/draw/terminal.js";
 import { fixSources } from "../../src/engine/fix-sources.js";
 import { checkPaths } from "../../src/index.js";
@@ -100,4 +101,14 @@ test("terminal: --compare draws each workload as written and after the fixes, on
   const axes = fpm.split("\n").filter((l) => l.startsWith("seconds"));
   assert.equal(axes.length, 2);
   assert.equal(axes[0], axes[1], "both charts share the axis");
+});
+
+test("terminal and SVG: the summary names the front the prediction assumes (l7 by default, l4 when asked)", async () => {
+  const l7 = await timelineOf("examples/recommended", "Deployment/shop/app");
+  assert.match(drawTerminal(l7, { width: 100, color: false }), /longest request \S+, front l7 · /);
+  const { result } = await checkPaths(["examples/recommended"], { front: "l4" });
+  const l4 = result.workloads.find((w) => w.id === "Deployment/shop/app")?.timeline;
+  assert.ok(l4);
+  assert.match(drawTerminal(l4, { width: 100, color: false }), /front l4 · /);
+  assert.match(drawSvg([{ workload: l4.workload, panels: [{ timeline: l4 }] }]), /front l4 · /);
 });

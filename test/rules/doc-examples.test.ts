@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_ASSUMPTIONS } from "../../src/model/types.js";
+import { DEFAULT_ASSUMPTIONS, type Front } from "../../src/model/types.js";
 import { RULES } from "../../src/rules/registry.js";
 import { type Files, runCheck } from "./harness.js";
 
@@ -40,6 +40,7 @@ function assumptionsOf(command: string) {
     ...(flag("propagation") ? { propagationSeconds: seconds(flag("propagation")) as number } : {}),
     ...(flag("max-request") ? { maxRequestSeconds: seconds(flag("max-request")) as number } : {}),
     ...(flag("kube-version") ? { kubeVersion: flag("kube-version") as string } : {}),
+    ...(flag("front") === "l4" || flag("front") === "l7" ? { front: flag("front") as Front } : {}),
   };
 }
 
