@@ -7,6 +7,7 @@ import { buildModel } from "../model/build.js";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../model/types.js";
 import { planFromWorkload, unsafeContainerName } from "../rehearse/from-model.js";
 import {
+  DEFAULT_APP,
   type RehearsalPlan,
   RehearseError,
   rehearse,
@@ -14,6 +15,7 @@ import {
   renderJson,
   renderTable,
 } from "../rehearse/index.js";
+import { preflightUserNginx } from "../rehearse/preflight.js";
 import { fmt } from "../timeline/timeline.js";
 import { writeFileAtomic } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
@@ -108,7 +110,12 @@ export function rehearseCommand(): Command {
       options.strategies = [...read.plans, ...options.strategies];
       process.stderr.write(`${read.lines.join("\n")}\n`);
       if (opts.dryRun) {
-        for (const plan of read.plans) {
+        const nginx = options.nginx ?? "/usr/sbin/nginx";
+        for (const read_ of read.plans) {
+          // nginx judges the user's nginx files here too, so the plan printed is the plan that would run.
+          const plan = existsSync(nginx)
+            ? preflightUserNginx(read_, { nginx, appDir: options.appDir ?? DEFAULT_APP })
+            : read_;
           process.stdout.write(`${plan.name}: ${plan.description}\n`);
           for (const note of plan.notes) process.stdout.write(`  - ${note}\n`);
         }

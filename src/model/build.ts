@@ -341,7 +341,7 @@ function linkConfigMaps(
         text,
       };
       container.settings.push(...read.settings.map((s) => ({ ...s, origin, destination: path })));
-      container.configs.push({ placement, origin });
+      container.configs.push({ placement, origin, destination: path });
       for (const p of read.problems) problems.push({ ...p.loc, code: "config-syntax", message: p.message });
       container.links.push(via);
     }
@@ -396,7 +396,11 @@ function linkConfigFiles(
     const origin: ConfigOrigin = { kind: "file", file: config.path, text: config.text };
     const destination = copiedTo ?? config.path;
     container.settings.push(...read.settings.map((s) => ({ ...s, origin, destination })));
-    container.configs.push({ placement: config.placement, origin });
+    container.configs.push({
+      placement: config.placement,
+      origin,
+      ...(copiedTo ? { destination: copiedTo } : {}),
+    });
     container.links.push(via);
     // A file's syntax problems are reported once, not once per container that reads it.
     for (const p of read.problems) {

@@ -221,6 +221,8 @@ export interface LinkedConfig {
   /** `fpm-main`, `fpm-include`, `php-ini` or `nginx` (see `model/settings.ts`). */
   placement: string;
   origin: ConfigOrigin;
+  /** Where the container reads it (a ConfigMap's mount path, a COPY destination); absent for a file given as is. */
+  destination?: string;
 }
 
 /** A pod volume that is (or projects) a ConfigMap, to follow mounts to the configs they hold. */

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerPlan } from "./plan.js";
+import { runnableNginxConfig } from "./user-nginx.js";
 
 export const FPM_PORT = 9000;
 export const NGINX_PORT = 8080;
@@ -145,8 +146,19 @@ export function writeNginxConfig(input: NginxConfigInput): Launch {
     errorLog: "nginx-error.log",
     workerConnections: 2048,
   });
+  const own = container.nginxConfigs
+    ? runnableNginxConfig(container.nginxConfigs, {
+        dir,
+        listen: `${input.ip}:${NGINX_PORT}`,
+        fastcgiUpstream: input.fastcgiUpstream,
+        appDir: input.appDir,
+        podName: input.podName,
+      })
+    : undefined;
   const script = join(input.appDir, "index.php");
-  const conf = `${preamble.main}
+  const conf = own?.ok
+    ? `${preamble.main}\n${own.main}http {\n${preamble.http}\n${own.http}}\n`
+    : `${preamble.main}
 http {
 ${preamble.http}
   keepalive_timeout ${container.keepaliveTimeoutSeconds ?? 65}s;

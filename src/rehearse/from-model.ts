@@ -111,6 +111,20 @@ function containerPlan(container: Container, assumptions: Assumptions): Containe
   const pool = Number(nginxSetting("keepalive")[0]);
   if (container.role === "nginx" && nginxSetting("fastcgi_keep_conn").includes("on") && pool > 0)
     plan.fastcgiKeepAlive = pool;
+  if (container.role === "nginx") {
+    const own = container.configs.flatMap((c, i) =>
+      c.placement === "nginx" && c.origin.kind !== "dockerfile"
+        ? [
+            {
+              name: c.origin.file === "-" ? `stdin-${i}.conf` : c.origin.file,
+              ...(c.destination ? { destination: c.destination } : {}),
+              text: c.origin.text,
+            },
+          ]
+        : [],
+    );
+    if (own.length > 0) plan.nginxConfigs = own;
+  }
   if (container.role === "fpm") {
     plan.processControlTimeoutSeconds = processControlTimeout(container).value;
     const ini = container.settings.filter(

@@ -20,5 +20,5 @@ export type {
   RehearsalScenario,
   StrategyResult,
 } from "./result.js";
-export { RehearseError, type RehearseOptions, rehearse } from "./run.js";
+export { DEFAULT_APP, RehearseError, type RehearseOptions, rehearse } from "./run.js";
 export { STRATEGY_NAMES, type StrategyName, type StrategyScenario, strategyPlan } from "./strategies.js";

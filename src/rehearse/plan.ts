@@ -12,6 +12,8 @@
  * };
  */
 
+import type { UserNginxFile } from "./user-nginx.js";
+
 /** `other`: a container that serves no traffic (a log shipper, a proxy to a database): it exits on its stop signal. */
 export type RehearsalRole = "fpm" | "nginx" | "other";
 
@@ -62,6 +64,11 @@ export interface ContainerPlan {
   phpIniLines?: string[];
   /** fpm: `pm.max_children` of the static pool (default 16). */
   maxChildren?: number;
+  /**
+   * nginx: the user's own nginx files (the linked ConfigMaps and files, with where the container reads
+   * them), run instead of the rehearsal's config when nginx accepts them here (`user-nginx.ts`).
+   */
+  nginxConfigs?: UserNginxFile[];
   /** nginx: FastCGI keep-alive to php-fpm (`fastcgi_keep_conn on`, `upstream { keepalive N; }`), N. */
   fastcgiKeepAlive?: number;
   /** nginx: `keepalive_timeout` in seconds (default 65, nginx's default). */

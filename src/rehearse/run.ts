@@ -11,6 +11,7 @@
 import { accessSync, constants, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { request } from "undici";
 import { DEFAULT_ASSUMPTIONS, type Front } from "../model/types.js";
 import { classify, FAILURE_KINDS, type FailureKind } from "./classify.js";
 import { type PodEvent, Recorder, sleep } from "./events.js";
@@ -18,6 +19,7 @@ import { IngressNginx, LUA_MODULES } from "./ingress.js";
 import { LoadGenerator, type MixEntry } from "./load.js";
 import type { RehearsalPlan, Topology } from "./plan.js";
 import { Pod, type RuntimeContext } from "./pod.js";
+import { preflightUserNginx } from "./preflight.js";
 import { shellArgv } from "./probe.js";
 import { ProcessRegistry } from "./registry.js";
 import type { PodTermination, RehearsalResult, StrategyResult } from "./result.js";
@@ -68,14 +70,40 @@ export type FrontDoor = Service | IngressNginx;
 export class RehearseError extends Error {
   constructor(
     message: string,
-    readonly code: "missing-binary" | "bad-option",
+    readonly code: "missing-binary" | "bad-option" | "not-serving",
     options?: { cause?: unknown },
   ) {
     super(message, options);
   }
 }
 
-const DEFAULT_APP = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/rehearse-app");
+/**
+ * One request through the front before the load starts: the app must answer `/?ms=0` (a user's nginx
+ * config that routes `/` elsewhere would turn every request of the load into an `http-error`).
+ */
+async function smokeRequest(origin: string, plan: RehearsalPlan): Promise<void> {
+  let status: number | string = "no answer";
+  try {
+    const res = await request(`${origin}/?ms=0`, {
+      headers: { "x-request-id": "smoke" },
+      headersTimeout: 5000,
+      bodyTimeout: 5000,
+    });
+    const body = await res.body.text();
+    status = res.statusCode;
+    if (status === 200 && body.includes('"id":"smoke"')) return;
+  } catch (error) {
+    status = (error as { code?: string }).code ?? String(error);
+  }
+  const own = plan.pod.containers.some((c) => c.nginxConfigs);
+  throw new RehearseError(
+    `${plan.name}: the app did not answer GET /?ms=0 before the load (${status})${own ? ": the user's nginx config does not send / to php-fpm's index.php here" : ""}`,
+    "not-serving",
+  );
+}
+
+/** The bundled app the load hits (`--app` replaces it). */
+export const DEFAULT_APP = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/rehearse-app");
 
 export async function rehearse(options: RehearseOptions): Promise<RehearsalResult> {
   const resolved = resolveOptions(options);
@@ -92,7 +120,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
             mix: options.mix,
             seedStopSignal: options.seedStopSignal ?? "SIGQUIT",
           })
-        : strategy;
+        : preflightUserNginx(strategy, resolved);
     strategies.push(await rehearseOne(plan, resolved));
   }
   return {
@@ -263,6 +291,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       if (Date.now() > deadline) throw new Error("ingress has no ready endpoint");
       await sleep(50);
     }
+    await smokeRequest(`http://${ingress.address}`, plan);
     const longestMs = Math.max(...options.mix.map((m) => m.ms));
     load = new LoadGenerator({
       origin: `http://${ingress.address}`,
