@@ -345,9 +345,9 @@ export function runnableNginxConfig(files: readonly UserNginxFile[], ctx: UserNg
 }
 
 /**
- * The servers that get the rehearsal's traffic: those on the port most plain-HTTP servers listen on (the
- * one the container exposes, in practice), the `default_server` first. TLS-only servers and servers on
- * other ports (a status page for an exporter, a redirect on 443) are left out.
+ * The servers that get the rehearsal's traffic: those on the port of the plain-HTTP servers that pass
+ * requests to php-fpm (else the port most servers listen on), the `default_server` first. TLS-only servers
+ * and servers on other ports (a `stub_status` page for an exporter, a redirect on 443) are left out.
  */
 function chooseServers(http: Node[], notes: string[]): Node[] {
   const plain = http
@@ -362,8 +362,10 @@ function chooseServers(http: Node[], notes: string[]): Node[] {
         isDefault: open.some((w) => w.includes("default_server") || w.includes("default")),
       };
     });
+  // The port of the servers that pass to php-fpm; among several, the one most servers listen on.
   const counts = new Map<string, number>();
-  for (const p of plain) if (p.port) counts.set(p.port, (counts.get(p.port) ?? 0) + 1);
+  const php = plain.filter((p) => passesToFpm(p.server.children ?? []));
+  for (const p of php.length > 0 ? php : plain) if (p.port) counts.set(p.port, (counts.get(p.port) ?? 0) + 1);
   const port = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const chosen = plain.filter((p) => p.port !== undefined && p.port === port);
   for (const p of plain) {
@@ -371,6 +373,10 @@ function chooseServers(http: Node[], notes: string[]): Node[] {
       notes.push(`server on ${p.port ? `port ${p.port}` : "TLS only"}: not rehearsed, left out`);
   }
   return [...chosen.filter((p) => p.isDefault), ...chosen.filter((p) => !p.isDefault)].map((p) => p.server);
+}
+
+function passesToFpm(nodes: Node[]): boolean {
+  return nodes.some((n) => n.name === "fastcgi_pass" || (n.children ? passesToFpm(n.children) : false));
 }
 
 function portOf(address: string): string {

@@ -102,6 +102,20 @@ test("a whole nginx.conf: its includes of the given files are followed, others l
   assert.deepEqual(r.notes, ["include /etc/nginx/extra/security.conf: not among the inputs, left out"]);
 });
 
+test("the server that passes to php-fpm gets the traffic, not an exporter's status server before it", () => {
+  // The shape of renoki-co/charts:charts/laravel/templates/configmap.yaml: stub_status on 8080 first.
+  const r = shape([
+    confd(
+      "server { listen 8080 default_server; location /nginx_status { stub_status; } }\n" +
+        "server { listen 80 default_server; location ~ \\.php$ { fastcgi_pass 127.0.0.1:9000; } }",
+    ),
+  ]);
+  assert.ok(r.ok, r.ok ? "" : r.reason);
+  assert.doesNotMatch(r.http, /stub_status/);
+  assert.match(r.http, /fastcgi_pass 127\.3\.0\.2:9000;/);
+  assert.deepEqual(r.notes, ["server on port 8080: not rehearsed, left out"]);
+});
+
 test("what cannot run here is refused with the reason: Lua blocks, no server, a parse error", () => {
   const lua = shape([confd("server { listen 80; location / { content_by_lua_block { ngx.say('x') } } }")]);
   assert.equal(lua.ok, false);
