@@ -188,6 +188,15 @@ export async function writeOutputFile(
   content: string | Buffer,
   inputs: readonly string[],
 ): Promise<void> {
+  await refuseInputAsOutput(path, inputs);
+  await writeFileAtomic(path, content);
+}
+
+/**
+ * Throws `WriteRefused` when `path` is (or links to) one of `inputs`: called before long work too
+ * (`rehearse -o`, `--report`), so that a run of minutes does not end in a refusal.
+ */
+export async function refuseInputAsOutput(path: string, inputs: readonly string[]): Promise<void> {
   const target = await realpath(path).catch(() => path);
   for (const input of inputs) {
     if (input === "-") continue;
@@ -195,5 +204,4 @@ export async function writeOutputFile(
     if (real !== undefined && real === target)
       throw new WriteRefused(`${path} is one of the inputs (${input}): not overwritten`);
   }
-  await writeFileAtomic(path, content);
 }

@@ -17,7 +17,7 @@ import {
 } from "../rehearse/index.js";
 import { preflightUserNginx } from "../rehearse/preflight.js";
 import { fmt } from "../timeline/timeline.js";
-import { writeFileAtomic } from "../write.js";
+import { refuseInputAsOutput, WriteRefused, writeOutputFile } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
 import { durationOption } from "./options.js";
 import { parseRehearseFlags, REHEARSE_DEFAULTS } from "./rehearse-options.js";
@@ -101,9 +101,11 @@ export function rehearseCommand(): Command {
         return fail(`--app ${opts.app}: no index.php in that directory`);
       options.appDir = app;
     }
+    const inputs: string[] = [...paths];
     if (wantsManifests) {
       const read = await manifestPlans(paths, opts, opts.replicas ? options.replicas : undefined);
       if (typeof read === "string") return fail(read);
+      inputs.push(...read.inputs);
       // The user's own assumptions (flags, else the config file) drive the whole rehearsal, as they drive check.
       options.propagationSeconds = read.assumptions.propagationSeconds;
       options.front = read.assumptions.front ?? DEFAULT_ASSUMPTIONS.front;
@@ -125,14 +127,16 @@ export function rehearseCommand(): Command {
       }
     } else if (opts.dryRun) return fail("--dry-run needs a PATH: it prints the plans read from it");
     try {
+      // Refused before a run of minutes, not after it.
+      for (const out of [parsed.output, parsed.report]) if (out) await refuseInputAsOutput(out, inputs);
       const result = await rehearse(options);
       const rendered = parsed.format === "json" ? renderJson(result) : renderTable(result);
       if (parsed.output) {
-        await writeFileAtomic(parsed.output, rendered);
+        await writeOutputFile(parsed.output, rendered, inputs);
         process.stderr.write(`results written to ${parsed.output}\n`);
       } else process.stdout.write(rendered);
       if (parsed.report) {
-        await writeFileAtomic(parsed.report, renderHtml(result));
+        await writeOutputFile(parsed.report, renderHtml(result), inputs);
         process.stderr.write(`report written to ${parsed.report}\n`);
       }
       const failing = result.strategies.filter((s) => MUST_NOT_FAIL.test(s.name) && s.failed > 0);
@@ -141,7 +145,7 @@ export function rehearseCommand(): Command {
       if (!result.valid)
         process.stderr.write("fpm-graceful rehearse: the run stalled beyond its bound: results invalid\n");
     } catch (error) {
-      if (error instanceof RehearseError) return fail(error.message);
+      if (error instanceof RehearseError || error instanceof WriteRefused) return fail(error.message);
       throw error;
     }
   });
@@ -161,7 +165,9 @@ async function manifestPlans(
   paths: string[],
   opts: Record<string, unknown>,
   replicas: number | undefined,
-): Promise<{ plans: RehearsalPlan[]; assumptions: Assumptions; lines: string[] } | string> {
+): Promise<
+  { plans: RehearsalPlan[]; assumptions: Assumptions; lines: string[]; inputs: string[] } | string
+> {
   const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
   const blocking = blockingProblems(result.problems);
   if (blocking.length > 0)
@@ -182,5 +188,5 @@ async function manifestPlans(
   for (const w of result.workloads.filter((x) => plans.some((p) => p.description.startsWith(x.id)))) {
     lines.push(w.id, ...w.timeline.assumptions.map((a) => `  assumed: ${a}`));
   }
-  return { plans, assumptions, lines };
+  return { plans, assumptions, lines, inputs: files.map((f) => f.path) };
 }
