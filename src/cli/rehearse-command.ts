@@ -165,9 +165,7 @@ async function manifestPlans(
   paths: string[],
   opts: Record<string, unknown>,
   replicas: number | undefined,
-): Promise<
-  { plans: RehearsalPlan[]; assumptions: Assumptions; lines: string[]; inputs: string[] } | string
-> {
+): Promise<{ plans: RehearsalPlan[]; assumptions: Assumptions; lines: string[]; inputs: string[] } | string> {
   const { result, files, checkOptions } = await checkPaths(paths, modelOptions(opts));
   const blocking = blockingProblems(result.problems);
   if (blocking.length > 0)
