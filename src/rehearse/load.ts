@@ -31,6 +31,8 @@ export interface LoadOptions {
   timeoutMs: number;
   recorder: Recorder;
   seed?: number;
+  /** The app's path (default `/`): `/index.php` where the user's nginx config routes only `*.php`. */
+  path?: string;
 }
 
 export interface RequestRecord {
@@ -148,7 +150,7 @@ export class LoadGenerator {
     const pool = mode === "keep-alive" ? this.keepAlive : this.fresh;
     const promise = pool
       .request({
-        path: `/?ms=${ms}`,
+        path: `${this.options.path ?? "/"}?ms=${ms}`,
         method,
         headers: {
           "x-request-id": record.id,

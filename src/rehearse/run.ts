@@ -78,29 +78,37 @@ export class RehearseError extends Error {
 }
 
 /**
- * One request through the front before the load starts: the app must answer `/?ms=0` (a user's nginx
- * config that routes `/` elsewhere would turn every request of the load into an `http-error`).
+ * One request through the front before the load starts: the app must answer (a user's nginx config that
+ * routes elsewhere would turn every request of the load into an `http-error`); answers the path it did at.
  */
-async function smokeRequest(origin: string, plan: RehearsalPlan): Promise<void> {
-  let status: number | string = "no answer";
-  try {
-    const res = await request(`${origin}/?ms=0`, {
-      headers: { "x-request-id": "smoke" },
-      headersTimeout: 5000,
-      bodyTimeout: 5000,
-    });
-    const body = await res.body.text();
-    status = res.statusCode;
-    if (status === 200 && body.includes('"id":"smoke"')) return;
-  } catch (error) {
-    status = (error as { code?: string }).code ?? String(error);
+async function smokeRequest(origin: string, plan: RehearsalPlan): Promise<string> {
+  const statuses: string[] = [];
+  for (const path of APP_PATHS) {
+    try {
+      const res = await request(`${origin}${path}?ms=0`, {
+        headers: { "x-request-id": "smoke" },
+        headersTimeout: 5000,
+        bodyTimeout: 5000,
+      });
+      const body = await res.body.text();
+      if (res.statusCode === 200 && body.includes('"id":"smoke"')) return path;
+      statuses.push(`${path}: ${res.statusCode}`);
+    } catch (error) {
+      statuses.push(`${path}: ${(error as { code?: string }).code ?? String(error)}`);
+    }
   }
   const own = plan.pod.containers.some((c) => c.nginxConfigs);
   throw new RehearseError(
-    `${plan.name}: the app did not answer GET /?ms=0 before the load (${status})${own ? ": the user's nginx config does not send / to php-fpm's index.php here" : ""}`,
+    `${plan.name}: the app did not answer before the load (${statuses.join(", ")})${own ? ": the user's nginx config sends neither / nor /index.php to php-fpm here" : ""}`,
     "not-serving",
   );
 }
+
+/**
+ * Where the load is sent: `/` (front controllers: `try_files … /index.php`), else `/index.php`, for a
+ * config whose only PHP location is `location ~ \.php$` (no `index index.php`, `/` answers 403).
+ */
+const APP_PATHS = ["/", "/index.php"];
 
 /** The bundled app the load hits (`--app` replaces it). */
 export const DEFAULT_APP = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/rehearse-app");
@@ -291,7 +299,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       if (Date.now() > deadline) throw new Error("ingress has no ready endpoint");
       await sleep(50);
     }
-    await smokeRequest(`http://${ingress.address}`, plan);
+    const path = await smokeRequest(`http://${ingress.address}`, plan);
     const longestMs = Math.max(...options.mix.map((m) => m.ms));
     load = new LoadGenerator({
       origin: `http://${ingress.address}`,
@@ -301,6 +309,7 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       postShare: options.postShare,
       timeoutMs: longestMs + (plan.pod.gracePeriodSeconds + 15) * 1000,
       recorder,
+      path,
     });
     const startedAt = recorder.t();
     stallMonitor.start();
@@ -344,7 +353,11 @@ async function rehearseOne(plan: RehearsalPlan, options: Resolved): Promise<Stra
       fallback: rolledService.connections.filter((c) => c.fallback).length,
       none: rolledService.connections.filter((c) => c.outcome === "no-endpoints").length,
     };
-    const result = { ...summarize(plan, requestLog, recorder.events, durationSeconds), stall, endpoints };
+    const said =
+      path === "/"
+        ? plan
+        : { ...plan, notes: [...plan.notes, `the load was sent to ${path}: / does not reach the app here`] };
+    const result = { ...summarize(said, requestLog, recorder.events, durationSeconds), stall, endpoints };
     progress(`done: ${result.requests} requests, ${result.failed} failed`);
     if (!stall.valid)
       progress(

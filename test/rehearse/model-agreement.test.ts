@@ -146,6 +146,12 @@ test("recommended: the model predicts no failure and the rehearsal measures none
     "long requests were served",
   );
   assert.deepEqual(failedOf(recommended).map(show), [], JSON.stringify(recommended.failedByKind));
+  // The example's own nginx config runs; its only PHP location is `\.php$`, so the load goes to /index.php.
+  assert.ok(
+    recommended.notes.some((n) => /runs the user's nginx config/.test(n)),
+    recommended.notes.join("\n"),
+  );
+  assert.ok(recommended.notes.includes("the load was sent to /index.php: / does not reach the app here"));
   assert.equal(recommended.terminationSeconds.length, 3);
   for (const t of recommended.terminationSeconds) {
     assert.ok(!t.killed, `${t.pod} was SIGKILLed`);
