@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { chmod, chown, lstat, open, readdir, realpath, rename, rm, stat } from "node:fs/promises";
+import { chmod, chown, lstat, open, readdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { encodeLike, formOf } from "./sources/decode.js";
+import { encodeLike, endingsLike, formOf } from "./sources/decode.js";
 import type { SourceFile } from "./sources/files.js";
 import { readBounded } from "./sources/read.js";
 
@@ -177,6 +177,23 @@ export async function writeFixedSource(source: SourceFile, after: string): Promi
     if (now.size !== info.size || now.mtimeMs !== info.mtimeMs || now.ino !== info.ino)
       throw new WriteRefused("changed while fix was writing it: left as it is now; run fix again");
   });
+}
+
+/**
+ * The before and after texts of a fixed file with the line endings `writeFixedSource` would write (a CRLF
+ * file's lines end in CRLF on both sides), for `fix --diff`: a patch that `patch`/`git apply` applies to
+ * the file's own bytes. Where the file cannot be read again, the LF texts.
+ */
+export async function textsAsWritten(
+  path: string,
+  before: string,
+  after: string,
+): Promise<{ before: string; after: string }> {
+  const form = await readFile(path)
+    .then(formOf)
+    .catch(() => undefined);
+  if (!form) return { before, after };
+  return { before: endingsLike(before, form, before), after: endingsLike(before, form, after) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { renderedOverlay } from "../fix/overlay.js";
 import type { FileChange } from "../fix/text.js";
 import { checkPaths } from "../index.js";
 import type { SourceFile } from "../sources/files.js";
-import { WriteRefused, writeFileAtomic, writeFixedSource } from "../write.js";
+import { textsAsWritten, WriteRefused, writeFileAtomic, writeFixedSource } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
 import { choiceOption, cliError } from "./options.js";
 
@@ -78,18 +78,21 @@ export function fixCommand(): Command {
           );
       });
     } else if (opts.diff) {
-      for (const c of writable)
+      for (const c of writable) {
+        // Each line's own ending, as the write would keep it: the patch applies to the file's bytes.
+        const texts = await textsAsWritten(c.file, c.before, c.after);
         print(
           createTwoFilesPatch(
             `a/${escapeControl(c.file.replace(/^\//, ""))}`,
             `b/${escapeControl(c.file.replace(/^\//, ""))}`,
-            c.before,
-            c.after,
+            texts.before,
+            texts.after,
             "",
             "",
             { context: 3 },
           ),
         );
+      }
     } else {
       writeFailures = await writeFixes(writable, files, err);
     }

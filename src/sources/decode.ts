@@ -62,6 +62,14 @@ export function formOf(bytes: Buffer): TextForm | undefined {
  *   encodeLike("a\nb\n", formOf(crlfBytes), "a\nx\nb\n") // "a\r\nx\r\nb\r\n" as bytes
  */
 export function encodeLike(before: string, form: TextForm, after: string): Buffer {
+  return encodeText(endingsLike(before, form, after), form);
+}
+
+/**
+ * `after` with each line's ending as `encodeLike` writes it, still a string: what `fix --diff` shows, so
+ * that the patch applies to the file's own bytes (a CRLF file's diff has CRLF lines).
+ */
+export function endingsLike(before: string, form: Pick<TextForm, "endings">, after: string): string {
   const beforeLines = before.split("\n");
   const afterLines = after.split("\n");
   const common = commonest(form.endings);
@@ -71,7 +79,7 @@ export function encodeLike(before: string, form: TextForm, after: string): Buffe
     text += afterLines[i];
     if (i < afterLines.length - 1) text += endingOf[i];
   }
-  return encodeText(text, form);
+  return text;
 }
 
 function encodeText(text: string, form: Pick<TextForm, "encoding" | "bom">): Buffer {

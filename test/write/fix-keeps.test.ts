@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import {
   chmod,
   chown,
@@ -154,4 +155,21 @@ test("-o writes through a symlink and into a device, never replacing them, and r
   assert.equal(onInput.status, 2);
   assert.match(onInput.stderr, /is one of the inputs/);
   assert.equal(await readFile(join(sub, "app.yaml"), "utf8"), seed);
+});
+
+test("fix --diff of a CRLF file shows CRLF lines: git apply gives exactly what fix writes", async () => {
+  const sub = await fresh("diff-crlf");
+  const crlf = seed.replace(/\n/g, "\r\n");
+  const patched = join(sub, "patched.yaml");
+  const fixed = join(sub, "fixed.yaml");
+  await writeFile(patched, crlf);
+  await writeFile(fixed, crlf);
+  const diff = runCli(["fix", "patched.yaml", "--diff"], { cwd: sub });
+  assert.equal(diff.status, 1, diff.stderr);
+  assert.match(diff.stdout, /^\+.*\r$/m, "added lines end in CR LF like the file's");
+  await writeFile(join(sub, "fix.patch"), diff.stdout);
+  const apply = spawnSync("git", ["apply", "fix.patch"], { cwd: sub, encoding: "utf8" });
+  assert.equal(apply.status, 0, apply.stderr);
+  runCli(["fix", "fixed.yaml"], { cwd: sub });
+  assert.deepEqual(await readFile(patched), await readFile(fixed));
 });
