@@ -21,6 +21,22 @@ function applyPid1(container: Container): void {
   };
 }
 
+/**
+ * Whether a shell PID 1 execs the plain command its `-c` script ends with. busybox's ash evaluates `-c` with
+ * EV_EXIT, so its last command replaces the shell (mirror/busybox:shell/ash.c, `evalstring(minusc, EV_EXIT)`),
+ * and bash (5.1 and later) does the same; Debian's dash does not (Debian patches dash's main.c to
+ * `evalstring(minusc, 0)`, "Disable sh -c optimisation"). Measured here: `sh -c 'true; sleep 2'` leaves
+ * `sleep` as the process in busybox 1.35 and bash 5.2, `dash` in dash 0.5.12 (docs/FACTS.md). `sh` is the
+ * image's /bin/sh; when that is unknown the wrapper is kept (the worse case) and marked as resting on it.
+ */
+function settleShellPid1(container: Container): void {
+  const pid1 = container.pid1;
+  if (pid1.form !== "shell-wrapper" || pid1.lastCommandShell === undefined) return;
+  const shell = pid1.lastCommandShell === "image" ? container.imageFacts.shell : pid1.lastCommandShell;
+  if (shell === "busybox" || shell === "bash") container.pid1 = { ...pid1, form: "shell-exec" };
+  else if (shell === "unknown") container.pid1 = { ...pid1, shellUnknown: true };
+}
+
 export interface BuildOptions {
   /** Explicit Dockerfile links: container name (or `workload/container`) → `path` or `path#stage`. */
   dockerfiles?: Record<string, string>;
@@ -151,6 +167,7 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
       .map((b) => `PodDisruptionBudget/${b.namespace}/${b.name}`);
     for (const container of workload.containers) {
       applyPid1(container);
+      settleShellPid1(container);
       const stage = linkedStage(container, identified.index);
       if (stage) applyDockerfileSettings(container, stage);
       for (const { config, destination } of stage
@@ -223,6 +240,7 @@ function unusedInputs(
     const container = workload.containers[0] as Container;
     identifyImage(container, facts, index);
     applyPid1(container);
+    settleShellPid1(container);
     applyDockerfileSettings(container, last);
     container.links = [`Dockerfile ${facts.file} (given without a workload)`];
     out.push(workload);

@@ -19,6 +19,14 @@ export function placementOf(path: string, text: string | undefined): ConfigPlace
   // configs php-fpm or nginx read, whatever their text looks like.
   if (/\.(php|phtml|inc|module|js|json|ya?ml|html?|sh|txt|md|xml|csv|pem|crt|key|sql)$/.test(p))
     return undefined;
+  // supervisord's own configs (`/etc/supervisor.d/*.ini` on Alpine, `/etc/supervisor/conf.d/*.conf` on
+  // Debian, `[program:…]` sections): an `.ini` or a `conf.d` there is not php.ini, whatever it runs.
+  if (
+    /(^|\/)etc\/supervisor(\.d|d\.d)?(\/|$)|(^|\/)supervisord[^/]*\.(conf|ini)$/.test(p) ||
+    (text !== undefined &&
+      /^\s*\[(program|supervisord|eventlistener|group|unix_http_server):?[^\]]*\]/m.test(text))
+  )
+    return undefined;
   // nginx's config folders (official, openresty, bitnami images), or a `*nginx*.conf` file; not its
   // docroot (`/usr/share/nginx/html`), which ConfigMaps also mount into.
   if (/(^|\/)etc\/nginx(\/|$)|\/nginx\/conf(\/|$)|\/openresty\/nginx\/conf/.test(p)) return "nginx";

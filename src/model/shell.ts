@@ -215,3 +215,76 @@ function toSignal(value: string): Signal | undefined {
 export function targetsServer(kill: ExecKill): boolean {
   return /(^|\s)1(\s|$)|php-fpm|nginx|\.pid|pidof|pgrep/.test(kill.target);
 }
+
+/** What a `-c` script's last command is, read with its quotes: the command PID 1's shell runs last. */
+export interface LastCommand {
+  /** The last command's text, trimmed. */
+  text: string;
+  /** Where that text starts in the script (0-based), for an edit that puts `exec` before it. */
+  offset: number;
+  /**
+   * A plain command at the top level (no pipeline, background `&`, subshell, group, loop or conditional,
+   * and no `trap` anywhere in the script): the one a shell that execs its last command replaces itself with.
+   */
+  plain: boolean;
+}
+
+const COMPOUND_WORDS = /^(?:while|until|for|if|then|else|elif|fi|do|done|case|esac|select|function|trap)$/;
+
+/**
+ * Splits a `sh -c` script at its top-level `;`, `&&`, `||`, `&`, `|` and newlines (quotes and escapes kept
+ * together) and answers its last command and whether it is plain.
+ *
+ * @example
+ *   lastCommandOf("envsubst < t > c; nginx -g 'daemon off;'") // { text: "nginx -g 'daemon off;'", offset: 18, plain: true }
+ *   lastCommandOf("php-fpm -F | tee log")                      // { text: "tee log", offset: 13, plain: false }
+ */
+export function lastCommandOf(script: string): LastCommand {
+  const commands: { text: string; after: string; start: number }[] = [];
+  let current = "";
+  let start = 0;
+  let quote: "'" | '"' | undefined;
+  let plain = true;
+  for (let i = 0; i < script.length; i++) {
+    const ch = script[i] as string;
+    if (quote) {
+      current += ch;
+      if (ch === "\\" && quote === '"') current += script[++i] ?? "";
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      current += ch;
+    } else if (ch === "\\") {
+      current += ch + (script[++i] ?? "");
+    } else if (ch === "#" && /(?:^|\s)$/.test(current)) {
+      // A comment runs to the end of its line; keep its width so that offsets stay the script's.
+      while (i + 1 < script.length && script[i + 1] !== "\n") {
+        i++;
+        current += " ";
+      }
+      current += " ";
+    } else if (ch === ";" || ch === "\n" || ch === "&" || ch === "|") {
+      const double = script[i + 1] === ch && (ch === "&" || ch === "|");
+      if (double) i++;
+      commands.push({ text: current.trim(), after: double ? ch + ch : ch, start });
+      current = "";
+      start = i + 1;
+    } else {
+      if (ch === "(" || ch === ")" || ch === "{" || ch === "}" || ch === "`") plain = false;
+      current += ch;
+    }
+  }
+  commands.push({ text: current.trim(), after: "", start });
+  const filled = commands.filter((c) => c.text !== "");
+  if (filled.some((c) => COMPOUND_WORDS.test(c.text.split(/\s+/)[0] ?? ""))) plain = false;
+  const last = filled.at(-1);
+  if (!last) return { text: "", offset: script.length, plain: false };
+  // `a | b` runs b in a pipeline child; `b &` in the background: neither replaces the shell.
+  const index = commands.lastIndexOf(last);
+  const before = commands[index - 1]?.after;
+  if (last.after === "&" || last.after === "|" || before === "|") plain = false;
+  const raw = script.slice(last.start);
+  return { text: last.text, offset: last.start + (raw.length - raw.trimStart().length), plain };
+}

@@ -106,6 +106,14 @@ export interface Pid1 {
   loc: SourceLocation | undefined;
   /** Where this was learnt: the manifest's `command`/`args`, or the linked Dockerfile's ENTRYPOINT/CMD. */
   origin: "manifest" | "dockerfile" | "image-default";
+  /**
+   * For a `-c` script that ends with a plain command (no pipeline, subshell, loop or trap): the shell that
+   * runs it, `image` for `sh` (the image's /bin/sh). Whether it execs that command depends on the shell
+   * (`settleShellPid1`): busybox's ash and bash do, Debian's dash does not.
+   */
+  lastCommandShell?: "dash" | "busybox" | "bash" | "image";
+  /** The form rests on the image's /bin/sh, which is unknown: a dash would keep the server as its child. */
+  shellUnknown?: boolean;
 }
 
 /** A php-fpm, php.ini or nginx setting that reaches a container, and how it reaches it. */

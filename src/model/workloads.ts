@@ -1,7 +1,7 @@
 import type { KubernetesObject } from "../sources/kubernetes.js";
 import type { YamlView } from "../sources/yaml-view.js";
 import { imageKnowledge } from "./identity/images.js";
-import { analyseExecHook, execScript } from "./shell.js";
+import { analyseExecHook, execScript, lastCommandOf } from "./shell.js";
 import type {
   ConfigMapVolume,
   Container,
@@ -228,7 +228,7 @@ function readPid1(view: YamlView, command: string[], args: string[]): Pid1 {
   return { ...pid1FromArgv([...command, ...args]), loc, origin: "manifest" };
 }
 
-export function pid1FromArgv(argv: string[]): Pick<Pid1, "form" | "command"> {
+export function pid1FromArgv(argv: string[]): Pick<Pid1, "form" | "command" | "lastCommandShell"> {
   const commandText = argv.join(" ");
   const { script, shell } = execScript(argv);
   if (shell === "none") {
@@ -239,12 +239,13 @@ export function pid1FromArgv(argv: string[]): Pick<Pid1, "form" | "command"> {
     }
     return { form: "exec", command: commandText };
   }
-  const lastCommand =
-    script
-      .split(/&&|;|\n/)
-      .at(-1)
-      ?.trim() ?? "";
-  return { form: /^exec\s/.test(lastCommand) ? "shell-exec" : "shell-wrapper", command: commandText };
+  const last = lastCommandOf(script);
+  if (/^exec\s/.test(last.text)) return { form: "shell-exec", command: commandText };
+  return {
+    form: "shell-wrapper",
+    command: commandText,
+    ...(last.plain ? { lastCommandShell: shell === "unknown" ? "image" : shell } : {}),
+  };
 }
 
 function readStrategy(kind: WorkloadKind, view: YamlView): RolloutStrategy | undefined {

@@ -81,17 +81,34 @@ export function formatText(
       for (const line of formatTimeline(workload.timeline, c)) push(line, 6);
     lines.push("");
   }
-  if (unserved.length > 0) {
-    const named = unserved.slice(0, UNSERVED_NAMED).map((w) => e(w.id));
-    const more = unserved.length > UNSERVED_NAMED ? `, and ${unserved.length - UNSERVED_NAMED} more` : "";
+  // A container with no evidence at all is `other` by default, not because anything said so: those
+  // workloads are unknown, not known to be free of php-fpm and nginx (docs/IDENTITY.md).
+  const unknown = unserved.filter((w) =>
+    w.containers.some((k) => k.role === "other" && k.evidence.length === 0),
+  );
+  const known = unserved.filter((w) => !unknown.includes(w));
+  const listed = (workloads: WorkloadResult[]) => {
+    const named = workloads.slice(0, UNSERVED_NAMED).map((w) => e(w.id));
+    const more = workloads.length > UNSERVED_NAMED ? `, and ${workloads.length - UNSERVED_NAMED} more` : "";
+    return `${named.join(", ")}${more}`;
+  };
+  if (known.length > 0) {
     push(
       c.dim(
-        `${plural(unserved.length, "workload")} with no php-fpm or nginx, nothing to check: ${named.join(", ")}${more}`,
+        `${plural(known.length, "workload")} with no php-fpm or nginx, nothing to check: ${listed(known)}`,
       ),
       4,
     );
-    lines.push("");
   }
+  if (unknown.length > 0) {
+    push(
+      c.dim(
+        `${plural(unknown.length, "workload")} not checked: nothing says what runs in ${unknown.length === 1 ? "it" : "them"} (no command, an image the table does not know, no Dockerfile linked): ${listed(unknown)}; if one runs php-fpm or nginx, declare it (annotation \`fpm-graceful.io/role.<container>: fpm\`) or link its Dockerfile`,
+      ),
+      4,
+    );
+  }
+  if (unserved.length > 0) lines.push("");
   lines.push(summary(result, suppressed.length));
   return render(lines);
 }

@@ -1,7 +1,20 @@
+import type { Container } from "../model/types.js";
 import { servingContainers } from "./shared/helpers.js";
-import type { Rule } from "./types.js";
+import type { Rule, Unknown } from "./types.js";
 
-/** A shell as PID 1 that does not exec the server drops the signals meant for it. */
+/** busybox's ash and bash exec a `-c` script's last command; Debian's dash keeps it as a child. */
+function unknownShell(container: Container): Unknown {
+  return {
+    fact: `the /bin/sh of ${container.name}'s image ${container.image} is unknown: dash (Debian, Ubuntu) keeps the script's last command as its child, busybox's ash (Alpine) and bash exec it`,
+    settle: `link the image's Dockerfile (\`--dockerfile ${container.name}=PATH\`), or write \`exec\` before the last command, which is right in every shell`,
+  };
+}
+
+/**
+ * A shell as PID 1 that does not exec the server drops the signals meant for it. Which shells exec a `-c`
+ * script's last command on their own is settled in the model (`pid1.form`); where the image's /bin/sh is
+ * unknown the finding rests on it.
+ */
 export const rule: Rule = {
   meta: {
     id: "pid1-wrapper",
@@ -25,6 +38,7 @@ export const rule: Rule = {
       context.report({
         messageId: "default",
         container,
+        restsOn: [container.pid1.shellUnknown ? unknownShell(container) : undefined],
         fix: context.fixer.execServer(container),
         loc: container.pid1.loc ?? container.loc,
         data: {

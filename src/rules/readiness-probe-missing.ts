@@ -1,11 +1,37 @@
 import { listenerOf } from "../model/listener.js";
-import type { Workload } from "../model/types.js";
+import type { Container, Workload } from "../model/types.js";
 import { servesTraffic, servingContainers } from "./shared/helpers.js";
-import type { Rule } from "./types.js";
+import type { Rule, Unknown } from "./types.js";
 
 /** A pod is Ready only when every container is: nginx's HTTP probe, answered through php-fpm, covers it. */
 function nginxProbesOverHttp(workload: Workload): boolean {
   return workload.containers.some((c) => c.role === "nginx" && c.readinessProbe?.kind === "httpGet");
+}
+
+/** Fronts other than nginx that answer PHP through php-fpm (argv.ts names them so). */
+const HTTP_FRONT = /\b(Apache httpd|Caddy)\b/;
+
+/**
+ * Another container's httpGet readiness probe that may be answered through php-fpm: an Apache httpd or Caddy
+ * in front covers it as nginx's does; a container whose program is unknown may be such a front (Wikimedia's
+ * mediawiki chart probes its httpd sidecar's /healthz, "testing that apache + php-fpm are ready"), so the
+ * finding rests on it. Exporters, workers and php-fpm itself are not fronts.
+ */
+function otherHttpProbe(workload: Workload): { covers: boolean; container: Container } | undefined {
+  for (const c of workload.containers) {
+    if (c.role !== "other" || c.readinessProbe?.kind !== "httpGet") continue;
+    const reason = c.identity.evidence[0]?.reason;
+    if (reason === undefined) return { covers: false, container: c };
+    if (HTTP_FRONT.test(reason)) return { covers: true, container: c };
+  }
+  return undefined;
+}
+
+function unknownFront(front: Container, fpm: Container): Unknown {
+  return {
+    fact: `what ${front.name} runs is unknown, and its httpGet readiness probe may be answered through php-fpm (as an Apache httpd or Caddy front's is): taken not to be`,
+    settle: `if ${front.name} is a front whose probe passes through php-fpm, the pod is not Ready before php-fpm is: say so with \`fpm-graceful.io/ignore.${fpm.name}: readiness-probe-missing: ${front.name}'s probe goes through php-fpm\``,
+  };
 }
 
 /**
@@ -38,6 +64,8 @@ export const rule: Rule = {
     for (const container of servingContainers(context.workload)) {
       if (container.readinessProbe) continue;
       if (container.role === "fpm" && nginxProbesOverHttp(context.workload)) continue;
+      const front = container.role === "fpm" ? otherHttpProbe(context.workload) : undefined;
+      if (front?.covers) continue;
       const listener = listenerOf(container);
       const probe = listener.kind === "tcp" && !listener.loopbackOnly;
       const why =
@@ -51,6 +79,7 @@ export const rule: Rule = {
       context.report({
         messageId: probe ? "default" : "byHand",
         container,
+        restsOn: [front ? unknownFront(front.container, container) : undefined],
         fix:
           probe && listener.kind === "tcp"
             ? context.fixer.readinessProbe(container, listener.port)

@@ -174,6 +174,11 @@ function containerTimeline(
   });
   const signal = stopSignal(container, assumptions.kubeVersion);
   if (signal.loc === undefined) notes.add(`${container.name}: ${signal.because}`);
+  if (container.pid1.shellUnknown) {
+    notes.add(
+      `${container.name}: the image's /bin/sh is unknown: PID 1 (${container.pid1.command}) is taken to keep the server as its child, as dash does`,
+    );
+  }
   if (container.pid1.form === "unknown" && container.pid1.origin !== "image-default") {
     notes.add(`${container.name}: PID 1 (${container.pid1.command}) is taken to exec the server`);
   }

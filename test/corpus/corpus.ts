@@ -124,7 +124,11 @@ export function scoreCase(name: string, result: CheckResult): CaseScore {
     const linked = container?.links
       .map((l) => l.match(/^Dockerfile (\S+)/)?.[1])
       .find((f): f is string => f !== undefined);
-    const got = linked ? relative(dir, resolve(linked)) : null;
+    // `Dockerfile#stage` in the spec checks the stage too; a bare path checks the file only.
+    const [file = "", stage] = (linked ?? "").split("#");
+    const got = linked
+      ? `${relative(dir, resolve(file))}${stage !== undefined && expected?.includes("#") ? `#${stage}` : ""}`
+      : null;
     if (got !== (expected ?? null))
       score.linkErrors.push(`${path}: linked to ${got ?? "nothing"}, expected ${expected ?? "nothing"}`);
   }

@@ -66,6 +66,15 @@ const CASES: [string, string[], ContainerRole | undefined][] = [
   ["supercronic /etc/crontab", ["supercronic", "/etc/crontab"], "worker"],
   // one-offs, other servers, exporters and CLIs
   ["php artisan migrate --force", ["php", "artisan", "migrate", "--force"], "other"],
+  // a package's consumer command (cerpus/Edlib runs laravel-rabbitmq-pubsub:consumer in a Deployment)
+  [
+    "php artisan laravel-rabbitmq-pubsub:consumer",
+    ["php", "artisan", "laravel-rabbitmq-pubsub:consumer"],
+    "worker",
+  ],
+  ["php bin/console kafka:consume orders", ["php", "bin/console", "kafka:consume", "orders"], "worker"],
+  ["php artisan sqs:listen", ["php", "artisan", "sqs:listen"], "worker"],
+  ["php artisan cache:clear (a one-off)", ["php", "artisan", "cache:clear"], "other"],
   ["php artisan schedule:run (one run, not the scheduler loop)", ["php", "artisan", "schedule:run"], "other"],
   ["php artisan queue:workers (not queue:work)", ["php", "artisan", "queue:workers"], "other"],
   ["bin/console cache:clear", ["bin/console", "cache:clear"], "other"],

@@ -90,6 +90,14 @@ interface Expect {
 }
 
 const KNOWLEDGE: [string, string, Expect][] = [
+  // wodby/php: FROM php:*-fpm-alpine, PID 1 sudo relaying the stop signal (the held-out wodby/charts php-fpm)
+  [
+    "wodby/php:latest via docker.io/",
+    "docker.io/wodby/php:latest",
+    { known: true, role: "fpm", stopSignal: "SIGQUIT", shell: "busybox" },
+  ],
+  ["wodby/php:8.4-4.62.1", "wodby/php:8.4-4.62.1", { known: true, role: "fpm", stopSignal: "SIGQUIT" }],
+  ["wodby/php:7.4 (another Dockerfile, not read)", "wodby/php:7.4", { known: false }],
   ["official php-fpm", "php:8.2-fpm", { known: true, role: "fpm", stopSignal: "SIGQUIT", shell: "dash" }],
   [
     "official php-fpm via docker.io/library/",

@@ -19,6 +19,16 @@ const CASES: [string, string, string | undefined, ConfigPlacement | undefined][]
   ["a shell script", "/usr/local/bin/start.sh", FPM_GLOBAL, undefined],
   ["nginx's docroot index.html", "/usr/share/nginx/html/index.html", NGINX_SERVER, undefined],
   ["a file in nginx's docroot without extension", "/usr/share/nginx/html/50x", undefined, undefined],
+  // supervisord's configs: not php.ini, though they end in .ini or sit in a conf.d
+  ["a supervisord program on Alpine", "/etc/supervisor.d/php-fpm.ini", undefined, undefined],
+  ["a supervisord program on Debian", "/etc/supervisor/conf.d/worker.conf", undefined, undefined],
+  ["the supervisord.conf", "/etc/supervisord.conf", undefined, undefined],
+  [
+    "a [program:…] file elsewhere",
+    "/config/queue.ini",
+    "[program:queue]\ncommand=php artisan queue:work\n",
+    undefined,
+  ],
   // nginx
   ["/etc/nginx/conf.d/default.conf", "/etc/nginx/conf.d/default.conf", undefined, "nginx"],
   ["/etc/nginx/nginx.conf", "/etc/nginx/nginx.conf", undefined, "nginx"],

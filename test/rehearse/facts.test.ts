@@ -3,7 +3,7 @@
  * php-fpm in one pod, signals sent from the host to each container's PID 1, as the kubelet's runtime does.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -226,6 +226,19 @@ test("a shell PID 1 that does not exec php-fpm drops SIGTERM and SIGQUIT: nothin
     await fpm.process.exited;
     assert.equal(fpm.process.hasExited(), true);
   });
+});
+
+test("`sh -c 'true; sleep 2'`: busybox's ash and bash exec the last command, Debian's dash keeps it as a child", async () => {
+  const lastProcess = async (shell: string[]): Promise<string> => {
+    const child = spawn(shell[0] as string, [...shell.slice(1), "-c", "true; sleep 2"], { stdio: "ignore" });
+    await sleep(400);
+    const comm = readFileSync(`/proc/${child.pid}/comm`, "utf8").trim();
+    child.kill("SIGKILL");
+    return comm;
+  };
+  assert.equal(await lastProcess(["busybox", "sh"]), "sleep", "busybox execs the last command");
+  assert.equal(await lastProcess(["bash"]), "sleep", "bash execs the last command");
+  assert.equal(await lastProcess(["dash"]), "dash", "Debian's dash stays the parent");
 });
 
 test("nginx SIGTERM is a fast shutdown: an in-flight proxied request is cut (empty reply)", async () => {

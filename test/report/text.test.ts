@@ -70,6 +70,27 @@ test("text: workloads without php-fpm or nginx are summarised in one line, namin
   ]);
 });
 
+test("text: workloads whose containers' programs are unknown are not said to have no php-fpm or nginx", async () => {
+  const { result } = await checkPaths(["examples/recommended"]);
+  const template = result.workloads[0] as WorkloadResult;
+  const blank = (id: string): WorkloadResult => ({
+    ...unserved(id, template),
+    containers: template.containers.map((c) => ({ ...c, name: "app", role: "other" as const, evidence: [] })),
+  });
+  const out = formatText(
+    {
+      ...result,
+      workloads: [unserved("StatefulSet/data/redis", template), blank("Deployment/shop/magento")],
+    },
+    { color: false, timelines: "none" },
+  );
+  const lines = out.split("\n").filter((l) => l.includes("redis") || l.includes("magento"));
+  assert.deepEqual(lines, [
+    "1 workload with no php-fpm or nginx, nothing to check: StatefulSet/data/redis",
+    "1 workload not checked: nothing says what runs in it (no command, an image the table does not know, no Dockerfile linked): Deployment/shop/magento; if one runs php-fpm or nginx, declare it (annotation `fpm-graceful.io/role.<container>: fpm`) or link its Dockerfile",
+  ]);
+});
+
 test("text: --quiet prints only errors and unreadable inputs, one line each, and nothing when clean", async () => {
   const { result } = await checkPaths(["examples/seed"]);
   const quiet = formatText(result, { color: false, timelines: "all", quiet: true });

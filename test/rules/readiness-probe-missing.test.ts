@@ -1,5 +1,22 @@
 import { dedent, ruleTester } from "./harness.js";
 
+/** php-fpm beside a front whose argv (or none) is given, the front probed over HTTP (Wikimedia's shape). */
+const withFront = (front: string) => dedent`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: app}
+  spec:
+    template:
+      spec:
+        containers:
+          - name: httpd
+            image: registry.example.org/web/httpd:2.4
+            ${front}
+            readinessProbe: {httpGet: {path: /healthz, port: 9181}}
+          - name: php-fpm
+            image: php:8.2-fpm
+`;
+
 ruleTester("readiness-probe-missing", {
   valid: [
     {
@@ -21,6 +38,11 @@ ruleTester("readiness-probe-missing", {
                     readinessProbe: {tcpSocket: {port: 9000}}
         `,
       },
+    },
+    {
+      // An Apache front answers its probe's PHP page through php-fpm, as nginx does.
+      name: "an Apache httpd front probed over HTTP covers php-fpm",
+      files: { "app.yaml": withFront("command: [httpd, -DFOREGROUND]") },
     },
     {
       name: "a CronJob serves no traffic",
@@ -57,6 +79,20 @@ ruleTester("readiness-probe-missing", {
     },
   ],
   invalid: [
+    {
+      name: "a front of unknown program probed over HTTP: a warning that says what it assumed",
+      files: { "app.yaml": withFront("ports: [{containerPort: 8080}]") },
+      findings: [
+        {
+          line: 12,
+          column: 17,
+          severity: "warning",
+          container: "php-fpm",
+          message:
+            "Assumed: what httpd runs is unknown, and its httpGet readiness probe may be answered through php-fpm",
+        },
+      ],
+    },
     {
       name: "php-fpm without a readinessProbe, in a native sidecar and a main container",
       files: {

@@ -1,5 +1,6 @@
 import type { FixTargets } from "../../advice/values.js";
 import type { Edit, Fix, ManifestEdit } from "../../fix/types.js";
+import { lastCommandOf } from "../../model/shell.js";
 import type { Container, Workload } from "../../model/types.js";
 
 /**
@@ -108,12 +109,13 @@ export function pid1Fix(workload: Workload, container: Container): Fix | undefin
   if (container.pid1.origin !== "manifest") return undefined;
   const [shell, flag, script] = container.command;
   if (!shell || flag !== "-c" || script === undefined) return undefined;
-  const parts = script.split(/(&&|;|\n)/);
-  const last = parts.at(-1) ?? "";
-  parts[parts.length - 1] = last.replace(/^(\s*)/, "$1exec ");
+  // Read with its quotes: `nginx -g 'daemon off;'` is one command, and `exec` goes before it, not into it.
+  const last = lastCommandOf(script);
+  if (!last.plain || last.text === "") return undefined;
+  const execed = `${script.slice(0, last.offset)}exec ${script.slice(last.offset)}`;
   return {
     description: `${container.name}: exec the server from PID 1's script`,
-    edits: [manifest(workload, [...container.path, "command", 2], parts.join(""))],
+    edits: [manifest(workload, [...container.path, "command", 2], execed)],
   };
 }
 

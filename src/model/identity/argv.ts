@@ -46,6 +46,12 @@ const OPTIONS_WITH_VALUE: Record<string, Set<string>> = Object.assign(Object.cre
 const WORKER_COMMANDS =
   /^(queue:work|queue:listen|horizon|schedule:work|messenger:consume|pulse:work|pulse:check|reverb:start|octane:start|rabbitmq:consume|enqueue:consume|swarrot:consume)$/;
 
+/**
+ * Package commands named as consumers (`laravel-rabbitmq-pubsub:consumer`, `kafka:consume`,
+ * `amqp:listen`, `sqs:work`): a consumer loop, by the naming artisan and console packages share.
+ */
+const CONSUMER_COMMANDS = /^[\w.-]+:(consume|consumers?|listen|listener|work|worker|subscribe|subscriber)$/;
+
 const OTHER_PROGRAMS: Record<string, string> = Object.assign(Object.create(null), {
   caddy: "Caddy",
   frankenphp: "FrankenPHP (serves PHP itself, not through php-fpm)",
@@ -115,6 +121,12 @@ function phpRole(rest: string[], shown: string): ArgvRole {
   const subcommand = rest[at + 1];
   if (script && /(^|\/)(artisan|console)$/.test(script) && subcommand && WORKER_COMMANDS.test(subcommand)) {
     return { role: "worker", reason: `runs ${shown} (long-running, serves no requests)` };
+  }
+  if (script && /(^|\/)(artisan|console)$/.test(script) && subcommand && CONSUMER_COMMANDS.test(subcommand)) {
+    return {
+      role: "worker",
+      reason: `runs ${shown} (named as a consumer: long-running, serves no requests)`,
+    };
   }
   return { role: "other", reason: `runs ${shown} (PHP's CLI, not php-fpm)` };
 }

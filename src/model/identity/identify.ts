@@ -55,14 +55,18 @@ export function identifyContainers(
   const links = new Map<Container, StageLink>();
   const pending: { workload: Workload; container: Container; role: ContainerRole }[] = [];
   const ambiguous = new Set<string>();
+  const firstRoles = new Map<Container, ContainerRole>();
+  const targeted = new Set<Container>();
   for (const workload of workloads) {
     for (const container of workload.containers) {
       const first = identityOf(workload, container, undefined, index, options);
       const role = first.role;
+      firstRoles.set(container, role);
       const chosen = explicitLink(workload, container, index, options, problems);
       if (chosen === "none") continue;
       const file = chosen ?? byName(container, index, ambiguous, problems);
       if (file === "ambiguous") continue;
+      if (file?.target !== undefined) targeted.add(container);
       if (file) {
         const stage = pickStage(index, file.facts, role, file.target, container, problems);
         if (stage)
@@ -74,6 +78,7 @@ export function identifyContainers(
   }
   linkSoleOfRole(pending, index, links, problems);
   linkSoleImage(pending, index, links, problems);
+  shareStageByImage(links, firstRoles, targeted);
   for (const workload of workloads) {
     for (const container of workload.containers) {
       const link = links.get(container);
@@ -86,13 +91,58 @@ export function identifyContainers(
       const identity = identityOf(workload, container, link, index, options);
       container.identity = identity;
       container.role = identity.role;
-      if (link) container.links.push(`Dockerfile ${link.facts.file} (${link.why})`);
+      if (link) {
+        // A stage other than the last is named with the file, as `--dockerfile` takes it: `Dockerfile#prod`.
+        const stage =
+          link.stage === link.facts.stages.at(-1) ? "" : `#${link.stage.name ?? link.stage.index}`;
+        container.links.push(`Dockerfile ${link.facts.file}${stage} (${link.why})`);
+      }
     }
   }
   return { linked: new Set([...links.values()].map((l) => l.facts.file)), index };
 }
 
 type FileChoice = { facts: DockerfileFacts; why: string; target?: string };
+
+/**
+ * One image is one build: every container that runs it gets the stage its php-fpm (or nginx) container was
+ * linked to. A stage is chosen for the role a container plays, and a CronJob or a queue consumer on the
+ * php-fpm image plays none of the server's, so alone it would get the Dockerfile's last stage (an nginx or
+ * dev stage) and that stage's stop signal. Containers whose stage was named (`#STAGE`, or a stage named for
+ * the image) keep it; where the serving containers of one image disagree, nothing is shared.
+ */
+function shareStageByImage(
+  links: Map<Container, StageLink>,
+  firstRoles: Map<Container, ContainerRole>,
+  targeted: Set<Container>,
+): void {
+  const groups = new Map<string, Container[]>();
+  for (const [container, link] of links) {
+    if (targeted.has(container) || !container.image) continue;
+    const key = `${link.facts.file}\u0000${container.image}`;
+    groups.set(key, [...(groups.get(key) ?? []), container]);
+  }
+  for (const group of groups.values()) {
+    const serving = group
+      .filter((c) => firstRoles.get(c) === "fpm" || firstRoles.get(c) === "nginx")
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const stages = new Set(serving.map((c) => links.get(c)?.stage));
+    const leader = serving[0];
+    const leaderLink = leader ? links.get(leader) : undefined;
+    if (stages.size !== 1 || !leader || !leaderLink) continue;
+    const stage = leaderLink.stage;
+    for (const container of group) {
+      const link = links.get(container);
+      if (!link || link.stage === stage) continue;
+      const fileWhy = link.why.split("; ")[0];
+      links.set(container, {
+        ...link,
+        stage,
+        why: `${fileWhy}; stage ${stage.name ?? stage.index}, the one its image's ${firstRoles.get(leader)} container ${leader.name} runs`,
+      });
+    }
+  }
+}
 
 function declarationOf(options: IdentifyOptions, workload: Workload, container: Container) {
   return (

@@ -1077,6 +1077,39 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
   },
 
   // ---------------------------------------------------------------------------------------------------------
+  // wodby/php (Wodby's Drupal/WordPress stacks, its php-fpm Helm chart): tags `8.4`, `8.4-4.62.1`, `latest`,
+  // `-dev`; all built by 8/Dockerfile FROM php:<PHP_VER>-fpm-alpine with no STOPSIGNAL of its own. PID 1 is
+  // `sudo -E php-fpm` (the entrypoint execs docker-php-entrypoint, which execs sudo); sudo relays the signals
+  // it receives to its command (sudo(8), "Signal handling"), so php-fpm gets the stop signal. Its
+  // zz-www.conf.tmpl sets pm.*, a [ping] pool on 9001 and no process_control_timeout.
+  {
+    repository: "wodby/php",
+    tag: /^(?:8\.\d+|latest|dev)(?:[.-]|$)/,
+    role: "fpm",
+    stopSignal: {
+      value: "SIGQUIT",
+      source: `wodby/php:8/Dockerfile (FROM php:<PHP_VER>-fpm-alpine) + ${PHP_FPM_ALPINE} (sudo as PID 1 relays it to php-fpm: sudo(8), Signal handling)`,
+    },
+    shell: { value: "busybox", source: "wodby/php:8/Dockerfile (FROM php:<PHP_VER>-fpm-alpine)" },
+    defaultArgv: {
+      value: ["/docker-entrypoint.sh", "sudo", "-E", "php-fpm"],
+      source: 'wodby/php:8/Dockerfile (ENTRYPOINT ["/docker-entrypoint.sh"], CMD ["sudo", "-E", "php-fpm"])',
+    },
+    fpmConfigDir: {
+      value: "/usr/local/etc/php-fpm.d",
+      source:
+        "wodby/php:8/docker-entrypoint.sh (_gotpl zz-www.conf.tmpl /usr/local/etc/php-fpm.d/zz-www.conf)",
+    },
+    listen: PHP_FPM_LISTEN,
+    entrypointExecs: {
+      value: true,
+      source:
+        "wodby/php:8/docker-entrypoint.sh (its last line execs /usr/local/bin/docker-php-entrypoint with its arguments)",
+    },
+    note: "Wodby's php-fpm on php:*-fpm-alpine: inherits STOPSIGNAL SIGQUIT, relayed to php-fpm by sudo as PID 1; no process_control_timeout",
+  },
+
+  // ---------------------------------------------------------------------------------------------------------
   // serversideup/php (v3 layout, src/variations/*): tags `8.3-fpm`, `8.3-fpm-nginx-alpine`, `8.3-fpm-apache`,
   // `8.3-cli`, `8.3-frankenphp`, `latest`/`8.3` (cli). Debian unless the tag says alpine.
   // fpm-nginx and fpm-apache run s6-overlay: /init becomes s6-svscan as PID 1 under s6-linux-init, whose

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+composer install
+exec docker-php-entrypoint "$@"
