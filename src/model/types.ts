@@ -171,6 +171,11 @@ export interface ImageFacts {
   fpmConfigDir?: { value: string; source: string };
   /** Where the image's server listens by default, and the file that says it. */
   listen?: { value: { file: string; value: string }; source: string };
+  /**
+   * PID 1 under the image's own ENTRYPOINT (a supervisor such as s6-svscan) ignores the image's stop signal,
+   * with the source: nothing stops until SIGKILL unless the manifest runs another command.
+   */
+  pid1IgnoresStopSignal?: { value: string; source: string };
 }
 
 export interface Probe {

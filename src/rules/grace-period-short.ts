@@ -13,6 +13,8 @@ export const rule: Rule = {
     messages: {
       default:
         "The grace period ({{grace}}) ends before {{container}} has finished: SIGKILL at {{at}} cuts requests still in flight. It must cover the preStop ({{preStop}}) and the drain ({{drain}}) plus a margin.",
+      unstopped:
+        "{{container}}'s stop signal reaches nothing ({{because}}), so it runs until SIGKILL at {{at}}, the end of the grace period ({{grace}}): requests still in flight then are cut. The grace period must outlast the propagation ({{propagation}}) and the longest request ({{longest}}) plus a margin.",
       sleepTooLong:
         "preStop sleeps {{preStop}}, longer than terminationGracePeriodSeconds {{grace}}: the API server rejects the pod (`must be less than terminationGracePeriodSeconds`).",
     },
@@ -20,6 +22,8 @@ export const rule: Rule = {
       default:
         "Set `terminationGracePeriodSeconds: {{seconds}}` (preStop + process_control_timeout + a few seconds).",
       sleepTooLong: "Set `terminationGracePeriodSeconds: {{seconds}}` or shorten the preStop sleep.",
+      unstopped:
+        "Set `terminationGracePeriodSeconds: {{seconds}}`; each pod then takes the whole grace period to stop, until its image stops on its signal.",
     },
   },
   check(context) {
@@ -47,6 +51,31 @@ export const rule: Rule = {
       // A shell PID 1 drops the stop signal, so any grace period ends in SIGKILL: pid1-wrapper says why.
       if (!window || container.pid1.form === "shell-wrapper") continue;
       const t = context.timelineOf(container);
+      // Nothing but SIGKILL reaches it (a supervisor PID 1 that ignores the image's stop signal).
+      const unstopped = t.signals.find((x) => x.from === "stop-signal" && !x.delivered);
+      if (unstopped && !t.signals.some((x) => x.delivered && x.signal !== "SIGKILL")) {
+        const needed =
+          Math.ceil(context.assumptions.propagationSeconds) +
+          Math.ceil(timeline.longestRequestSeconds) +
+          GRACE_MARGIN_SECONDS;
+        const seconds = Math.max(context.targets.gracePeriodSeconds, needed);
+        context.report({
+          messageId: "unstopped",
+          fix: context.fixer.gracePeriod(seconds),
+          container,
+          loc,
+          data: {
+            container: container.name,
+            because: unstopped.note,
+            at: fmt(window.from),
+            grace: fmt(timeline.gracePeriodSeconds),
+            propagation: fmt(context.assumptions.propagationSeconds),
+            longest: fmt(timeline.longestRequestSeconds),
+            seconds,
+          },
+        });
+        continue;
+      }
       const drain =
         container.role === "fpm" ? (t.processControlTimeoutSeconds ?? 0) : timeline.longestRequestSeconds;
       context.report({

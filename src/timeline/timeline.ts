@@ -114,6 +114,14 @@ function containerTimeline(
 ): ContainerTimeline {
   const signals: SignalDelivery[] = [];
   const wrapper = container.pid1.form === "shell-wrapper";
+  // A supervisor as PID 1 that ignores the image's stop signal (s6-svscan and SIGQUIT), while the manifest
+  // keeps the image's ENTRYPOINT: that signal reaches nothing, from the kubelet or from a preStop kill.
+  const supervisor = container.command.length === 0 ? container.imageFacts.pid1IgnoresStopSignal : undefined;
+  const imageSignal = container.imageFacts.stopSignal.value;
+  const ignoredByPid1 = (signal: string) =>
+    supervisor !== undefined && signal === imageSignal
+      ? `PID 1 (${supervisor.value}) ignores ${signal}: nothing stops until SIGKILL (${supervisor.source})`
+      : undefined;
   const hook = container.preStop;
   let endsAt = 0;
   let failure: string | undefined;
@@ -140,17 +148,21 @@ function containerTimeline(
         break;
       }
       if (!targetsServer(kill) || kill.signal === undefined) continue;
-      const dropped = wrapper && /(^|\s)1(\s|$)/.test(kill.target);
+      const toPid1 = /(^|\s)1(\s|$)/.test(kill.target);
+      const dropped = wrapper && toPid1;
+      const ignored = toPid1 ? ignoredByPid1(kill.signal) : undefined;
       signals.push({
         at: kill.atSeconds,
         signal: kill.signal,
         from: "preStop",
-        delivered: !dropped,
+        delivered: !dropped && !ignored,
         note: dropped
           ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
-          : kill.whenIdle
-            ? `preStop's drain hook sends SIGQUIT once no request is in flight (within ${fmt(kill.whenIdle.idleBoundSeconds)})`
-            : `preStop runs kill ${kill.spelling} ${kill.target}`,
+          : ignored
+            ? ignored
+            : kill.whenIdle
+              ? `preStop's drain hook sends SIGQUIT once no request is in flight (within ${fmt(kill.whenIdle.idleBoundSeconds)})`
+              : `preStop runs kill ${kill.spelling} ${kill.target}`,
         ...(kill.whenIdle ? { whenIdle: kill.whenIdle } : {}),
       });
     }
@@ -184,18 +196,19 @@ function containerTimeline(
   }
   // containerd parses only `SIGNAME` or a number: `STOPSIGNAL QUIT` fails the kill (docker-library/php#907).
   const unparsable = !isSignalSpelling(signal.value);
+  const ignored = container.lifecycleStopSignal ? undefined : ignoredByPid1(signal.value);
   signals.push({
     at: stopAt,
     signal: signal.value,
     from: "stop-signal",
-    delivered: !wrapper && !unparsable && !exitedInHook,
+    delivered: !wrapper && !unparsable && !exitedInHook && !ignored,
     note: exitedInHook
       ? "the server has already exited under its preStop hook: nothing to signal"
       : unparsable
         ? `the runtime cannot parse stop signal "${signal.value}" (FailedKillPod): nothing is sent`
         : wrapper
           ? "PID 1 is a shell that does not exec the server: the kernel drops the signal"
-          : signal.because,
+          : (ignored ?? signal.because),
   });
   signals.push({
     at: sigkillAt,

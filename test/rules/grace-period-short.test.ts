@@ -17,6 +17,21 @@ const deployment = (grace: string, preStop: string) => dedent`
               preStop: ${preStop}
 `;
 
+/** serversideup's fpm-nginx image: s6-svscan as PID 1 ignores its STOPSIGNAL SIGQUIT (docs/IMAGES.md). */
+const s6 = (grace: number, command = "") => dedent`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: app}
+  spec:
+    template:
+      spec:
+        terminationGracePeriodSeconds: ${grace}
+        containers:
+          - name: app
+            image: serversideup/php:8.3-fpm-nginx
+            ${command || "# the image's ENTRYPOINT: /init, s6-overlay"}
+`;
+
 ruleTester("grace-period-short", {
   valid: [
     {
@@ -33,8 +48,31 @@ ruleTester("grace-period-short", {
         "pdb.yaml": budget("app"),
       },
     },
+    {
+      name: "s6 as PID 1 ignores SIGQUIT: a grace of 40s outlasts propagation (5s) + the longest request (30s)",
+      files: { "app.yaml": s6(40), "pdb.yaml": budget("app") },
+    },
   ],
   invalid: [
+    {
+      name: "s6 as PID 1 ignores the image's SIGQUIT: only SIGKILL at 30s stops it, cutting requests in flight",
+      files: { "app.yaml": s6(30), "pdb.yaml": budget("app") },
+      findings: [
+        {
+          line: 7,
+          column: 38,
+          severity: "error",
+          messageId: "unstopped",
+          data: { container: "app", at: "30s", propagation: "5s", longest: "30s", seconds: 47 },
+          message: "PID 1 (s6-svscan) ignores SIGQUIT",
+        },
+      ],
+    },
+    {
+      name: "a manifest command replaces the image's ENTRYPOINT: php-fpm is PID 1 and gets SIGQUIT (drain 10s)",
+      files: { "app.yaml": s6(8, 'command: ["php-fpm"]'), "pdb.yaml": budget("app") },
+      findings: [{ line: 7, column: 38, severity: "error", messageId: "default", data: { drain: "10s" } }],
+    },
     {
       name: "grace 10 ends before a 5s preStop and a 30s drain",
       files: {

@@ -414,6 +414,7 @@ interface ChainFacts {
   processControlTimeout: ImageFacts["processControlTimeout"];
   fpmConfigDir: ImageFacts["fpmConfigDir"];
   listen: ImageFacts["listen"];
+  pid1IgnoresStopSignal: ImageFacts["pid1IgnoresStopSignal"];
   basis: string;
 }
 
@@ -453,6 +454,8 @@ function chainFacts(
     processControlTimeout: inherited.processControlTimeout,
     fpmConfigDir: inherited.fpmConfigDir,
     listen: inherited.listen,
+    // Kept only while the stage runs the base's ENTRYPOINT (and with it the supervisor as PID 1).
+    pid1IgnoresStopSignal: stage.entrypoint ? undefined : inherited.pid1IgnoresStopSignal,
     basis: `Dockerfile ${facts.file}${stage.name ? `#${stage.name}` : ""} FROM ${from}`,
   };
 }
@@ -483,6 +486,7 @@ function baseFacts(reference: string, file: string): ChainFacts {
     processControlTimeout: known.processControlTimeout,
     fpmConfigDir: known.fpmConfigDir,
     listen: known.listen,
+    pid1IgnoresStopSignal: known.pid1IgnoresStopSignal,
     basis: known.basis,
   };
 }
@@ -537,6 +541,7 @@ function imageFactsOf(
     ...(chain.processControlTimeout ? { processControlTimeout: chain.processControlTimeout } : {}),
     ...(chain.fpmConfigDir ? { fpmConfigDir: chain.fpmConfigDir } : {}),
     ...(chain.listen ? { listen: chain.listen } : {}),
+    ...(chain.pid1IgnoresStopSignal ? { pid1IgnoresStopSignal: chain.pid1IgnoresStopSignal } : {}),
   };
 }
 

@@ -66,6 +66,8 @@ export interface ImageKnowledge {
   /** The folder whose `*.conf` php-fpm includes (php-fpm images). */
   fpmConfigDir: { value: string; source: string } | undefined;
   listen: { value: { file: string; value: string }; source: string } | undefined;
+  /** PID 1 under the image's ENTRYPOINT ignores its stop signal (a supervisor): which, and the source. */
+  pid1IgnoresStopSignal: { value: string; source: string } | undefined;
   /** One line for the output: `official image php:8.3-fpm (docker-library/php:…)` or `image myorg/app (not in the image table)`. */
   basis: string;
 }
@@ -86,6 +88,7 @@ export function imageKnowledge(reference: string): ImageKnowledge {
       processControlTimeout: undefined,
       fpmConfigDir: undefined,
       listen: undefined,
+      pid1IgnoresStopSignal: undefined,
       basis: reference ? `image ${reference} (not in the image table)` : "no image",
     };
   }
@@ -100,6 +103,7 @@ export function imageKnowledge(reference: string): ImageKnowledge {
     processControlTimeout: entry.processControlTimeout,
     fpmConfigDir: entry.fpmConfigDir,
     listen: entry.listen,
+    pid1IgnoresStopSignal: entry.pid1IgnoresStopSignal,
     basis: `image ${name.repository}:${name.tag}${via} (${entry.note})`,
   };
 }

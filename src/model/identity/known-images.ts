@@ -41,6 +41,11 @@ export interface KnownImageEntry {
   listen?: ImageFact<{ file: string; value: string }>;
   /** Whether the default entrypoint script ends by exec'ing its arguments (so PID 1 becomes php-fpm/nginx): read it in the script. */
   entrypointExecs?: ImageFact<boolean>;
+  /**
+   * The image's PID 1 (a process supervisor under its default ENTRYPOINT) ignores the image's own stop
+   * signal: the value names it. Nothing then stops until SIGKILL at the end of the grace period.
+   */
+  pid1IgnoresStopSignal?: ImageFact<string>;
   /** One line for the docs: what the image is and what it is built on. */
   note: string;
 }
@@ -1134,6 +1139,10 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
       source: `${SSU_POOL} (\${PHP_FPM_PROCESS_CONTROL_TIMEOUT}) + ${SSU_FPM_NGINX} (ENV PHP_FPM_PROCESS_CONTROL_TIMEOUT="10s")`,
     },
     entrypointExecs: { value: true, source: SSU_ENTRYPOINT },
+    pid1IgnoresStopSignal: {
+      value: "s6-svscan",
+      source: `${SSU_FPM_NGINX} (ENTRYPOINT … /init: s6-overlay; .s6-svscan/SIGQUIT is empty: skarnet/s6-linux-init:src/init/s6-linux-init-maker.c)`,
+    },
     note: "serversideup php-fpm + nginx in one container under s6-overlay, on Alpine (s6-svscan as PID 1 ignores SIGQUIT)",
   },
   {
@@ -1155,6 +1164,10 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
       source: `${SSU_POOL} (\${PHP_FPM_PROCESS_CONTROL_TIMEOUT}) + ${SSU_FPM_NGINX} (ENV PHP_FPM_PROCESS_CONTROL_TIMEOUT="10s")`,
     },
     entrypointExecs: { value: true, source: SSU_ENTRYPOINT },
+    pid1IgnoresStopSignal: {
+      value: "s6-svscan",
+      source: `${SSU_FPM_NGINX} (ENTRYPOINT … /init: s6-overlay; .s6-svscan/SIGQUIT is empty: skarnet/s6-linux-init:src/init/s6-linux-init-maker.c)`,
+    },
     note: "serversideup php-fpm + nginx in one container under s6-overlay, on Debian: s6-svscan as PID 1 ignores SIGQUIT, so the pod stops at SIGKILL",
   },
   {
@@ -1176,6 +1189,10 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
       source: `${SSU_POOL} (\${PHP_FPM_PROCESS_CONTROL_TIMEOUT}) + ${SSU_FPM_APACHE} (ENV PHP_FPM_PROCESS_CONTROL_TIMEOUT="10s")`,
     },
     entrypointExecs: { value: true, source: SSU_ENTRYPOINT },
+    pid1IgnoresStopSignal: {
+      value: "s6-svscan",
+      source: `${SSU_FPM_APACHE} (ENTRYPOINT … /init: s6-overlay; .s6-svscan/SIGQUIT is empty: skarnet/s6-linux-init:src/init/s6-linux-init-maker.c)`,
+    },
     note: "serversideup php-fpm + Apache in one container under s6-overlay (Debian only): s6-svscan as PID 1 ignores SIGQUIT",
   },
   {
