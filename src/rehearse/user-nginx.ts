@@ -88,6 +88,8 @@ const DROPPED = (name: string) =>
   name === "listen" ||
   name === "root";
 const MAX_INCLUDE_DEPTH = 10;
+/** Real configs nest a few levels (http, server, location, if); the bound keeps every walk of the tree shallow. */
+const MAX_BLOCK_DEPTH = 64;
 
 interface Node {
   name: string;
@@ -126,7 +128,9 @@ function unbalanced(text: string): string | undefined {
       i = end === -1 ? text.length : end - 1;
     } else if (ch === '"' || ch === "'") {
       for (i++; i < text.length && text[i] !== ch; i++) if (text[i] === "\\") i++;
-    } else if (ch === "{") depth++;
+    } else if (ch === "{") {
+      if (++depth > MAX_BLOCK_DEPTH) return `line ${line}: blocks nested deeper than ${MAX_BLOCK_DEPTH}`;
+    }
     else if (ch === "}" && --depth < 0) return `line ${line}: unexpected "}"`;
   }
   return depth > 0 ? `unexpected end of file, expecting "}"` : undefined;
