@@ -130,8 +130,7 @@ function unbalanced(text: string): string | undefined {
       for (i++; i < text.length && text[i] !== ch; i++) if (text[i] === "\\") i++;
     } else if (ch === "{") {
       if (++depth > MAX_BLOCK_DEPTH) return `line ${line}: blocks nested deeper than ${MAX_BLOCK_DEPTH}`;
-    }
-    else if (ch === "}" && --depth < 0) return `line ${line}: unexpected "}"`;
+    } else if (ch === "}" && --depth < 0) return `line ${line}: unexpected "}"`;
   }
   return depth > 0 ? `unexpected end of file, expecting "}"` : undefined;
 }

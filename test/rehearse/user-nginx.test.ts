@@ -127,7 +127,9 @@ test("what cannot run here is refused with the reason: Lua blocks, no server, a 
   const extra = shape([confd("server { listen 80; }\n}")]);
   assert.match(extra.ok ? "" : extra.reason, /^default\.conf: line 2: unexpected "}"/);
   assert.ok(shape([confd("server { listen 80; add_header X '}'; } # {")]).ok, "quotes and comments");
-  const deep = shape([confd(`server { listen 80; ${"location /a { ".repeat(200_000)}${"}".repeat(200_000)} }`)]);
+  const deep = shape([
+    confd(`server { listen 80; ${"location /a { ".repeat(200_000)}${"}".repeat(200_000)} }`),
+  ]);
   assert.match(deep.ok ? "" : deep.reason, /blocks nested deeper than 64/);
 });
 
