@@ -55,9 +55,12 @@ export function identifyContainers(
   const links = new Map<Container, StageLink>();
   const pending: { workload: Workload; container: Container; role: ContainerRole }[] = [];
   const ambiguous = new Set<string>();
+  // Without a linked Dockerfile the second look finds what the first found: kept, not decided twice.
+  const unlinked = new Map<Container, ContainerIdentity>();
   for (const workload of workloads) {
     for (const container of workload.containers) {
       const first = identityOf(workload, container, undefined, index, options);
+      unlinked.set(container, first);
       const role = first.role;
       const chosen = explicitLink(workload, container, index, options, problems);
       if (chosen === "none") continue;
@@ -83,7 +86,8 @@ export function identifyContainers(
         index,
         declaredStopSignal(workload, container, options),
       );
-      const identity = identityOf(workload, container, link, index, options);
+      const identity =
+        (link ? undefined : unlinked.get(container)) ?? identityOf(workload, container, link, index, options);
       container.identity = identity;
       container.role = identity.role;
       if (link) container.links.push(`Dockerfile ${link.facts.file} (${link.why})`);
