@@ -6,14 +6,7 @@ import { checkPaths } from "../index.js";
 import { buildModel } from "../model/build.js";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../model/types.js";
 import { planFromWorkload, unsafeContainerName } from "../rehearse/from-model.js";
-import {
-  type RehearsalPlan,
-  RehearseError,
-  rehearse,
-  renderHtml,
-  renderJson,
-  renderTable,
-} from "../rehearse/index.js";
+import type { RehearsalPlan } from "../rehearse/index.js";
 import { fmt } from "../timeline/timeline.js";
 import { writeFileAtomic } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
@@ -117,6 +110,10 @@ export function rehearseCommand(): Command {
         return;
       }
     } else if (opts.dryRun) return fail("--dry-run needs a PATH: it prints the plans read from it");
+    // Loaded here: the rehearsal's load generator brings undici, which no other command needs at start-up.
+    const { RehearseError, rehearse, renderHtml, renderJson, renderTable } = await import(
+      "../rehearse/index.js"
+    );
     try {
       const result = await rehearse(options);
       const rendered = parsed.format === "json" ? renderJson(result) : renderTable(result);

@@ -125,14 +125,27 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
       if (workload) workloads.push(workload);
     }
   }
-  // Budgets grouped by namespace, so thousands of workloads are not each matched against every budget.
-  const budgetsByNamespace = new Map<string, typeof budgets>();
-  for (const budget of budgets) {
-    if (Object.keys(budget.selector).length === 0) continue;
-    const inNamespace = budgetsByNamespace.get(budget.namespace);
-    if (inNamespace) inNamespace.push(budget);
-    else budgetsByNamespace.set(budget.namespace, [budget]);
-  }
+  // Budgets by namespace and the first label their selector names, so a workload is matched only against
+  // the budgets that select one of its own labels: 3,430 workloads against 733 budgets of one namespace
+  // were 4% of `check` on the benchmark corpus. Candidates are then checked against the whole selector.
+  const budgetIndex = new Map<string, { order: number; name: string; selector: [string, string][] }[]>();
+  budgets.forEach((budget, order) => {
+    const selector = Object.entries(budget.selector);
+    const [first] = selector;
+    if (!first) return;
+    const key = `${budget.namespace}\u0000${first[0]}\u0000${first[1]}`;
+    const entry = { order, name: `PodDisruptionBudget/${budget.namespace}/${budget.name}`, selector };
+    const listed = budgetIndex.get(key);
+    if (listed) listed.push(entry);
+    else budgetIndex.set(key, [entry]);
+  });
+  const budgetsOf = (workload: Workload): string[] => {
+    const found: { order: number; name: string }[] = [];
+    for (const [label, value] of Object.entries(workload.podLabels))
+      for (const candidate of budgetIndex.get(`${workload.namespace}\u0000${label}\u0000${value}`) ?? [])
+        if (candidate.selector.every(([k, v]) => workload.podLabels[k] === v)) found.push(candidate);
+    return found.sort((a, b) => a.order - b.order).map((b) => b.name);
+  };
   // A config a Dockerfile among the inputs COPYs reaches that image only; the rest reach every container of their role.
   const uncopied = configs.filter(
     (c) => !dockerfiles.some((d) => d.stages.some((st) => copiedConfigs(st, d.file, [c]).length > 0)),
@@ -146,9 +159,7 @@ export function buildModel(files: SourceFile[], options: BuildOptions = {}): Mod
   for (const workload of workloads) {
     for (const claim of workload.persistentClaims)
       claim.accessModes = claims.get(`${workload.namespace}/${claim.name}`);
-    workload.disruptionBudgets = (budgetsByNamespace.get(workload.namespace) ?? [])
-      .filter((b) => Object.entries(b.selector).every(([k, v]) => workload.podLabels[k] === v))
-      .map((b) => `PodDisruptionBudget/${b.namespace}/${b.name}`);
+    workload.disruptionBudgets = budgetsOf(workload);
     for (const container of workload.containers) {
       applyPid1(container);
       const stage = linkedStage(container, identified.index);
