@@ -32,8 +32,8 @@ export function blockingProblems(problems: readonly Problem[]): Problem[] {
  *   result.findings.filter((f) => f.severity === "error");
  */
 export function checkSources(files: SourceFile[], options: CheckOptions): CheckResult {
-  // Only what the rules read is kept: the parsed documents (`Model.objects`, three quarters of the model's
-  // memory on a large corpus) can be collected while the rules run and the report is written.
+  // The model holds no parsed document (`buildModel` reads each file's objects as it parses them): what
+  // the rules read is all that stays while they run and the report is written.
   const { workloads: modelled, problems: modelProblems, leftAlone } = buildModel(files, options);
   const findings: Finding[] = [];
   const silenced: SuppressedFinding[] = [];
