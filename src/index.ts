@@ -37,7 +37,17 @@ export { readInputs, type SourceFile } from "./sources/files.js";
 export { computeTimeline } from "./timeline/timeline.js";
 export type * from "./timeline/types.js";
 export { review } from "./webhook/review.js";
-export { startWebhookServer } from "./webhook/server.js";
+
+/**
+ * The webhook's HTTPS server (`webhook/server.ts`), loaded when first started: it brings prom-client and
+ * piscina, which `checkPaths` and the CLI's other commands never need, and which cost `check` a tenth of a
+ * second at every start.
+ *
+ * @example
+ *   const server = await startWebhookServer({ certFile, keyFile, port: 8443, host: "0.0.0.0", review });
+ */
+export const startWebhookServer: typeof import("./webhook/server.js").startWebhookServer = async (options) =>
+  (await import("./webhook/server.js")).startWebhookServer(options);
 
 export interface CheckPathsOptions {
   propagation?: number;

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { createTwoFilesPatch } from "diff";
 import { blockingProblems, failsAt } from "../engine/check.js";
 import { fixSources } from "../engine/fix-sources.js";
 import { escapeControl, neutralizeWorkflowCommands, neutralizeWorkflowCommandsInJson } from "../escape.js";
@@ -78,6 +77,8 @@ export function fixCommand(): Command {
           );
       });
     } else if (opts.diff) {
+      // Loaded here, for --diff only: not at every command's start-up.
+      const { createTwoFilesPatch } = await import("diff");
       for (const c of writable) {
         // Each line's own ending, as the write would keep it: the patch applies to the file's bytes.
         const texts = await textsAsWritten(c.file, c.before, c.after);

@@ -6,16 +6,7 @@ import { checkPaths } from "../index.js";
 import { buildModel } from "../model/build.js";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../model/types.js";
 import { planFromWorkload, unsafeContainerName } from "../rehearse/from-model.js";
-import {
-  DEFAULT_APP,
-  type RehearsalPlan,
-  RehearseError,
-  rehearse,
-  renderHtml,
-  renderJson,
-  renderTable,
-} from "../rehearse/index.js";
-import { preflightUserNginx } from "../rehearse/preflight.js";
+import type { RehearsalPlan } from "../rehearse/index.js";
 import { fmt } from "../timeline/timeline.js";
 import { refuseInputAsOutput, WriteRefused, writeOutputFile } from "../write.js";
 import { addModelOptions, EXIT, modelOptions } from "./check-command.js";
@@ -113,6 +104,8 @@ export function rehearseCommand(): Command {
       process.stderr.write(`${read.lines.join("\n")}\n`);
       if (opts.dryRun) {
         const nginx = options.nginx ?? "/usr/sbin/nginx";
+        const { preflightUserNginx } = await import("../rehearse/preflight.js");
+        const { DEFAULT_APP } = await import("../rehearse/index.js");
         for (const read_ of read.plans) {
           // nginx judges the user's nginx files here too, so the plan printed is the plan that would run.
           const plan = existsSync(nginx)
@@ -126,6 +119,10 @@ export function rehearseCommand(): Command {
         return;
       }
     } else if (opts.dryRun) return fail("--dry-run needs a PATH: it prints the plans read from it");
+    // Loaded here: the rehearsal's load generator brings undici, which no other command needs at start-up.
+    const { RehearseError, rehearse, renderHtml, renderJson, renderTable } = await import(
+      "../rehearse/index.js"
+    );
     try {
       // Refused before a run of minutes, not after it.
       for (const out of [parsed.output, parsed.report]) if (out) await refuseInputAsOutput(out, inputs);

@@ -6,7 +6,7 @@ import { DEFAULT_ASSUMPTIONS } from "../model/types.js";
 import { bytesText, WEBHOOK_DEFAULTS as D } from "../webhook/defaults.js";
 import { DEFAULT_MANIFEST_OPTIONS, renderManifests, webhookManifests } from "../webhook/manifests.js";
 import type { DenyOn, OnError } from "../webhook/review.js";
-import { jsonLogLine, startWebhookServer, type WebhookServer } from "../webhook/server.js";
+import type { WebhookServer } from "../webhook/server.js";
 import { EXIT } from "./check-command.js";
 import { bytesOption, choiceOption, durationOption, kubeVersionOption } from "./options.js";
 
@@ -139,6 +139,8 @@ function serveCommand(): Command {
       durationOption,
     )
     .action(async (opts) => {
+      // Loaded here: the server brings prom-client and piscina, which no other command needs at start-up.
+      const { jsonLogLine, startWebhookServer } = await import("../webhook/server.js");
       let server: WebhookServer;
       try {
         server = await startWebhookServer({

@@ -32,13 +32,15 @@ export function blockingProblems(problems: readonly Problem[]): Problem[] {
  *   result.findings.filter((f) => f.severity === "error");
  */
 export function checkSources(files: SourceFile[], options: CheckOptions): CheckResult {
-  const model = buildModel(files, options);
+  // The model holds no parsed document (`buildModel` reads each file's objects as it parses them): what
+  // the rules read is all that stays while they run and the report is written.
+  const { workloads: modelled, problems: modelProblems, leftAlone } = buildModel(files, options);
   const findings: Finding[] = [];
   const silenced: SuppressedFinding[] = [];
-  const problems = [...model.problems];
+  const problems = [...modelProblems];
   const ruleIds = new Set([...RULES, ...(options.rules ?? [])].map((r) => r.meta.id));
   const workloads: WorkloadResult[] = [];
-  for (const workload of model.workloads) {
+  for (const workload of modelled) {
     const timeline = computeTimeline(workload, options.assumptions);
     const ignores = readSuppressions(workload, ruleIds);
     problems.push(...ignores.problems);
@@ -62,7 +64,7 @@ export function checkSources(files: SourceFile[], options: CheckOptions): CheckR
     findings: sortFindings(findings),
     problems,
     workloads,
-    leftAlone: model.leftAlone,
+    leftAlone,
     ...(silenced.length > 0 ? { suppressed: sortFindings(silenced) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { applyToObject } from "../fix/object.js";
+import { withEdits } from "../fix/object.js";
 import type { ManifestEdit } from "../fix/types.js";
 import type { Assumptions } from "../model/types.js";
 import type { Finding } from "../rules/types.js";
@@ -10,7 +10,10 @@ const OBJECT_PATH = "<object>";
 
 /** What the rules' fixes did to one object, and what they could not do there. */
 export interface ObjectFixes {
-  /** The fixed copy (`object` itself, unchanged, when no fix applies). */
+  /**
+   * The fixed copy (`object` itself when no fix applies). `object` is never changed; what no fix touched is
+   * shared with it, not copied.
+   */
   fixed: Record<string, unknown>;
   /** `rule: description` of each fix applied, over all passes. */
   applied: string[];
@@ -40,10 +43,9 @@ export function fixManifestObject(
     apply: (state, result) => {
       const usable = result.findings.filter((f) => f.autofix && onThisObject(f));
       if (usable.length === 0) return undefined;
-      // Copied only when a fix applies: most objects a webhook sees, and every confirming pass, need none.
-      const fixed = structuredClone(state);
-      for (const finding of usable)
-        for (const edit of collectEdits([finding])) applyToObject(fixed, edit as ManifestEdit);
+      // Copied only along the edits' paths: the rest of the object is shared with the state before.
+      const edits = usable.flatMap((finding) => collectEdits([finding]) as ManifestEdit[]);
+      const fixed = withEdits(state, edits);
       return { state: fixed, result: check(fixed), applied: usable };
     },
   };

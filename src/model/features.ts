@@ -1,3 +1,5 @@
+import { memoized } from "./memo.js";
+
 /**
  * The Kubernetes features the model and its advice depend on, with the version that has them on by
  * default (or, for an alpha, at all) and where that is said. One table: every rule, fix, `init`, the
@@ -22,10 +24,20 @@ export type Feature = keyof typeof FEATURES;
 
 /** Compares `major.minor[.patch]` Kubernetes versions: `versionAtLeast("1.30", "1.29")` is true. */
 export function versionAtLeast(version: string, atLeast: string): boolean {
-  const [a1 = 0, a2 = 0] = version.replace(/^v/, "").split(".").map(Number);
-  const [b1 = 0, b2 = 0] = atLeast.split(".").map(Number);
+  const [a1, a2] = majorMinor(version.replace(/^v/, ""));
+  const [b1, b2] = majorMinor(atLeast);
   return a1 > b1 || (a1 === b1 && a2 >= b2);
 }
+
+/** `major.minor` of a version; remembered (`memo.ts`): every rule and fix asks about the same one or two. */
+const majorMinor = memoized(
+  (version: string): readonly [number, number] => {
+    const [major = 0, minor = 0] = version.split(".").map(Number);
+    return [major, minor];
+  },
+  64,
+  32,
+);
 
 /** Whether a target Kubernetes version has a feature (see `FEATURES`). */
 export function supports(kubeVersion: string, feature: Feature): boolean {

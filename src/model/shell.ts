@@ -1,3 +1,4 @@
+import { memoized } from "./memo.js";
 import type { ExecHookAnalysis, ExecKill, ImageShell, Signal } from "./types.js";
 
 // Null prototype: looked up with what a user wrote (`kill -constructor 1` is no signal).
@@ -30,13 +31,16 @@ export function execScript(command: string[]): { script: string; shell: ImageShe
  * Reads a preStop script the way the kubelet will run it: how long it sleeps before doing anything else
  * (the part that covers endpoint propagation), which signals it sends and when, and which shells reject
  * the `kill` spelling it uses. dash (Debian's /bin/sh, so the official `php:*-fpm` images) answers
- * `kill -SIGQUIT 1` with `kill: Illegal option -S` and exit 2 (measured, see FACTS.md).
+ * `kill -SIGQUIT 1` with `kill: Illegal option -S` and exit 2 (measured, see FACTS.md). Remembered by
+ * script (`memo.ts`): the model, the rules and the fixes read the same hook.
  *
  * @example
  *   analyseExecHook("sleep 10 && kill -SIGQUIT 1")
  *   // { delaySeconds: 10, durationSeconds: 10, kills: [{ atSeconds: 10, signal: "SIGQUIT", rejectedBy: ["dash"], … }] }
  */
-export function analyseExecHook(script: string): ExecHookAnalysis {
+export const analyseExecHook: (script: string) => ExecHookAnalysis = memoized(analyse, 256, 4096);
+
+function analyse(script: string): ExecHookAnalysis {
   const drain = drainHookAnalysis(script);
   if (drain) return drain;
   let t = 0;
@@ -131,7 +135,9 @@ function drainHookAnalysis(script: string): ExecHookAnalysis | undefined {
  * @example
  *   userCommands("sleep 5 && php artisan horizon:terminate"); // ["php artisan horizon:terminate"]
  */
-export function userCommands(script: string): string[] {
+export const userCommands: (script: string) => readonly string[] = memoized(ownCommands, 256, 4096);
+
+function ownCommands(script: string): string[] {
   const out: string[] = [];
   for (const { text } of commands(script)) {
     const words = text.replace(/^exec\s+/, "").split(/\s+/);

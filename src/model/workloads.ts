@@ -183,7 +183,10 @@ function readPreStop(view: YamlView | undefined): PreStopHook | undefined {
     // Point at the script itself (the third item of `sh -c`), where a kill or sleep is written.
     const scriptView = commandView?.items().at(command.length >= 3 ? 2 : 0) ?? commandView ?? exec;
     const loc = scriptView.loc();
-    const analysis = analyseExecHook(script);
+    // Every hook with this script shares one analysis (`memo.ts`): its kills are copied to carry this
+    // hook's locations.
+    const shared = analyseExecHook(script);
+    const analysis = { ...shared, kills: shared.kills.map((kill) => ({ ...kill })) };
     // In a one-line string, a kill's offset in the script is its column (after an opening quote).
     const node = scriptView.node as { type?: string } | null | undefined;
     const quoted = node?.type === "QUOTE_DOUBLE" || node?.type === "QUOTE_SINGLE";

@@ -139,9 +139,30 @@ export interface SuppressedFinding extends Finding {
 
 /** Fills `{{name}}` placeholders; an unknown name is left visible rather than silently dropped. */
 export function render(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
-    name in data ? String(data[name]) : whole,
-  );
+  const parts = templateParts(template);
+  let text = parts[0] ?? "";
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] ?? "";
+    text += (name in data ? String(data[name]) : `{{${name}}}`) + (parts[i + 1] ?? "");
+  }
+  return text;
+}
+
+/**
+ * A template split once into text and names (`["a ", "name", " b"]`): every finding renders its message
+ * and fix, and a pattern replace with a callback per finding was a few per cent of a webhook review. The
+ * templates are the rules' own, so the table stays small; it is emptied if ever it is not.
+ */
+const TEMPLATE_PARTS = new Map<string, string[]>();
+
+function templateParts(template: string): string[] {
+  let parts = TEMPLATE_PARTS.get(template);
+  if (!parts) {
+    parts = template.split(/\{\{(\w+)\}\}/);
+    if (TEMPLATE_PARTS.size >= 1024) TEMPLATE_PARTS.clear();
+    TEMPLATE_PARTS.set(template, parts);
+  }
+  return parts;
 }
 
 /**

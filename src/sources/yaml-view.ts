@@ -234,20 +234,27 @@ export class ValueView extends YamlView {
     return new ValueView(this.ctx, child, [...this.path, key]);
   }
 
+  // Plain loops in items() and entries(): they run for every list and map the model reads, and callbacks
+  // (`Array.from`, `entries().filter().map()`) were most of their cost.
   override items(): YamlView[] {
     if (!Array.isArray(this.value)) return [];
-    // `Array.from` visits holes too (as undefined, read as null, as a YAML sequence built from it would).
-    return Array.from(
-      this.value,
-      (item, index) => new ValueView(this.ctx, item ?? null, [...this.path, index]),
-    );
+    const list: unknown[] = this.value;
+    const items: YamlView[] = [];
+    // Holes too (as undefined, read as null, as a YAML sequence built from it would).
+    for (let index = 0; index < list.length; index++)
+      items.push(new ValueView(this.ctx, list[index] ?? null, [...this.path, index]));
+    return items;
   }
 
   override entries(): [string, YamlView][] {
     if (!this.isMap()) return [];
-    return Object.entries(this.value as Record<string, unknown>)
-      .filter(([, child]) => child !== undefined)
-      .map(([key, child]) => [key, new ValueView(this.ctx, child, [...this.path, key])]);
+    const map = this.value as Record<string, unknown>;
+    const entries: [string, YamlView][] = [];
+    for (const key of Object.keys(map)) {
+      const child = map[key];
+      if (child !== undefined) entries.push([key, new ValueView(this.ctx, child, [...this.path, key])]);
+    }
+    return entries;
   }
 
   override isMap(): boolean {

@@ -37,6 +37,8 @@ export function diffJson(before: unknown, after: unknown): JsonPatchOperation[] 
 }
 
 function walk(before: unknown, after: unknown, path: (string | number)[], out: JsonPatchOperation[]): void {
+  // One value, not two equal ones: the fixed object shares what no fix touched with the original.
+  if (before === after) return;
   if (isObject(before) && isObject(after)) {
     for (const key of Object.keys(before)) {
       if (!Object.hasOwn(after, key)) out.push({ op: "remove", path: pointer([...path, key]) });

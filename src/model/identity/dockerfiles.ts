@@ -47,12 +47,20 @@ const GENERIC_WORDS = new Set([
  */
 export class DockerfileIndex {
   readonly files: DockerfileFacts[];
-  private readonly root: string;
+  private rootFolder: string | undefined;
 
-  constructor(dockerfiles: DockerfileFacts[], inputPaths: string[]) {
+  constructor(
+    dockerfiles: DockerfileFacts[],
+    private readonly inputPaths: string[],
+  ) {
     // Sorted by path: the outcome never depends on the order the inputs were given in.
     this.files = [...dockerfiles].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    this.root = commonFolder(inputPaths.map((p) => resolve(p)));
+  }
+
+  /** The inputs' common folder, found when first needed: a check without Dockerfiles never needs it. */
+  private get root(): string {
+    this.rootFolder ??= commonFolder(this.inputPaths.map((p) => resolve(p)));
+    return this.rootFolder;
   }
 
   byPath(path: string): DockerfileFacts | undefined {

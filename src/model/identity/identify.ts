@@ -57,9 +57,12 @@ export function identifyContainers(
   const ambiguous = new Set<string>();
   const firstRoles = new Map<Container, ContainerRole>();
   const targeted = new Set<Container>();
+  // Without a linked Dockerfile the second look finds what the first found: kept, not decided twice.
+  const unlinked = new Map<Container, ContainerIdentity>();
   for (const workload of workloads) {
     for (const container of workload.containers) {
       const first = identityOf(workload, container, undefined, index, options);
+      unlinked.set(container, first);
       const role = first.role;
       firstRoles.set(container, role);
       const chosen = explicitLink(workload, container, index, options, problems);
@@ -88,7 +91,8 @@ export function identifyContainers(
         index,
         declaredStopSignal(workload, container, options),
       );
-      const identity = identityOf(workload, container, link, index, options);
+      const identity =
+        (link ? undefined : unlinked.get(container)) ?? identityOf(workload, container, link, index, options);
       container.identity = identity;
       container.role = identity.role;
       if (link) {

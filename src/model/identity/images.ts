@@ -1,3 +1,4 @@
+import { memoized } from "../memo.js";
 import type { ImageShell, Signal } from "../types.js";
 import { KNOWN_IMAGES, type KnownImageEntry, REGISTRY_MIRRORS } from "./known-images.js";
 
@@ -74,9 +75,13 @@ export interface ImageKnowledge {
 
 /**
  * The facts the image table holds for a reference. The distributions' own images are known for their
- * shell only: Alpine's /bin/sh is busybox, Debian's and Ubuntu's is dash.
+ * shell only: Alpine's /bin/sh is busybox, Debian's and Ubuntu's is dash. Remembered (`memo.ts`): one
+ * container's identity, facts and rules ask about its image a dozen times per check, and each lookup runs
+ * the table's patterns (a tenth of a webhook review).
  */
-export function imageKnowledge(reference: string): ImageKnowledge {
+export const imageKnowledge: (reference: string) => ImageKnowledge = memoized(lookUpKnowledge);
+
+function lookUpKnowledge(reference: string): ImageKnowledge {
   const found = lookupImage(reference);
   if (!found) {
     return {
