@@ -222,6 +222,14 @@ export const REGISTRY_MIRRORS: readonly RegistryMirror[] = [
   },
 ];
 
+/** s6-overlay's PID 1 (s6-svscan under s6-linux-init) ignores SIGQUIT: `.s6-svscan/SIGQUIT` is an empty script. */
+function s6IgnoresQuit(dockerfile: string): ImageFact<string> {
+  return {
+    value: "s6-svscan",
+    source: `${dockerfile} (ENTRYPOINT … /init: s6-overlay; .s6-svscan/SIGQUIT is empty: skarnet/s6-linux-init:src/init/s6-linux-init-maker.c)`,
+  };
+}
+
 export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
   // ---------------------------------------------------------------------------------------------------------
   // php (docker-library/php). STOPSIGNAL SIGQUIT on fpm variants since docker-library/php e21810a0
@@ -1139,10 +1147,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
       source: `${SSU_POOL} (\${PHP_FPM_PROCESS_CONTROL_TIMEOUT}) + ${SSU_FPM_NGINX} (ENV PHP_FPM_PROCESS_CONTROL_TIMEOUT="10s")`,
     },
     entrypointExecs: { value: true, source: SSU_ENTRYPOINT },
-    pid1IgnoresStopSignal: {
-      value: "s6-svscan",
-      source: `${SSU_FPM_NGINX} (ENTRYPOINT … /init: s6-overlay; .s6-svscan/SIGQUIT is empty: skarnet/s6-linux-init:src/init/s6-linux-init-maker.c)`,
-    },
+    pid1IgnoresStopSignal: s6IgnoresQuit(SSU_FPM_NGINX),
     note: "serversideup php-fpm + nginx in one container under s6-overlay, on Alpine (s6-svscan as PID 1 ignores SIGQUIT)",
   },
   {
@@ -1164,10 +1169,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
       source: `${SSU_POOL} (\${PHP_FPM_PROCESS_CONTROL_TIMEOUT}) + ${SSU_FPM_NGINX} (ENV PHP_FPM_PROCESS_CONTROL_TIMEOUT="10s")`,
     },
     entrypointExecs: { value: true, source: SSU_ENTRYPOINT },
-    pid1IgnoresStopSignal: {
-      value: "s6-svscan",
-      source: `${SSU_FPM_NGINX} (ENTRYPOINT … /init: s6-overlay; .s6-svscan/SIGQUIT is empty: skarnet/s6-linux-init:src/init/s6-linux-init-maker.c)`,
-    },
+    pid1IgnoresStopSignal: s6IgnoresQuit(SSU_FPM_NGINX),
     note: "serversideup php-fpm + nginx in one container under s6-overlay, on Debian: s6-svscan as PID 1 ignores SIGQUIT, so the pod stops at SIGKILL",
   },
   {
@@ -1189,10 +1191,7 @@ export const KNOWN_IMAGES: readonly KnownImageEntry[] = [
       source: `${SSU_POOL} (\${PHP_FPM_PROCESS_CONTROL_TIMEOUT}) + ${SSU_FPM_APACHE} (ENV PHP_FPM_PROCESS_CONTROL_TIMEOUT="10s")`,
     },
     entrypointExecs: { value: true, source: SSU_ENTRYPOINT },
-    pid1IgnoresStopSignal: {
-      value: "s6-svscan",
-      source: `${SSU_FPM_APACHE} (ENTRYPOINT … /init: s6-overlay; .s6-svscan/SIGQUIT is empty: skarnet/s6-linux-init:src/init/s6-linux-init-maker.c)`,
-    },
+    pid1IgnoresStopSignal: s6IgnoresQuit(SSU_FPM_APACHE),
     note: "serversideup php-fpm + Apache in one container under s6-overlay (Debian only): s6-svscan as PID 1 ignores SIGQUIT",
   },
   {
