@@ -235,8 +235,10 @@ export async function startServer(
     script,
   ];
   const child = spawn(command, args, {
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    stdio: ["ignore", process.env.BENCH_SERVER_STDOUT === "pipe" ? "pipe" : "ignore", "inherit", "ipc"],
   });
+  // A pod's stdout is a pipe the runtime reads: drained here as fast as it comes.
+  child.stdout?.resume();
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error("the webhook server did not start within 10 s")), 10_000);
     child.once("message", (m) => {
