@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerPlan } from "./plan.js";
-import { runnableNginxConfig } from "./user-nginx.js";
+import { type RunnableNginx, runnableNginxConfig } from "./user-nginx.js";
 
 export const FPM_PORT = 9000;
 export const NGINX_PORT = 8080;
@@ -139,7 +139,11 @@ events { worker_connections ${names.workerConnections}; }`,
   };
 }
 
-export function writeNginxConfig(input: NginxConfigInput): Launch {
+/**
+ * Also answers what became of the user's own nginx files, when the plan has them: the rewrite's notes, or
+ * why it was refused (then the rehearsal's own config was written).
+ */
+export function writeNginxConfig(input: NginxConfigInput): Launch & { userConfig?: RunnableNginx } {
   const { dir, container } = input;
   const preamble = nginxPreamble(dir, {
     temp: "nginx-temp",
@@ -204,6 +208,7 @@ ${
     "daemon off;",
   ];
   return {
+    ...(own ? { userConfig: own } : {}),
     argv: wrapPid1(server, container.pid1),
     env: { PATH: PATH_ENV, POD_NAME: input.podName },
     logFile: join(dir, `${container.name}.out`),

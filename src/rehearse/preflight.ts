@@ -8,9 +8,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NGINX_PORT, writeNginxConfig } from "./configs.js";
+import { FPM_PORT, writeNginxConfig } from "./configs.js";
 import type { ContainerPlan, RehearsalPlan } from "./plan.js";
-import { runnableNginxConfig } from "./user-nginx.js";
+import type { RunnableNginx } from "./user-nginx.js";
 
 const TEST_TIMEOUT_MS = 10_000;
 
@@ -31,15 +31,8 @@ export function preflightUserNginx(
     const names = container.nginxConfigs.map((f) => f.destination ?? f.name).join(", ");
     const dir = mkdtempSync(join(tmpdir(), "fpm-graceful-nginx-t-"));
     try {
-      const shape = runnableNginxConfig(container.nginxConfigs, {
-        dir,
-        listen: `127.0.0.1:${NGINX_PORT}`,
-        fastcgiUpstream: "127.0.0.1:9000",
-        appDir: options.appDir,
-        podName: "preflight",
-      });
-      const failure = shape.ok ? nginxTest(dir, container, options) : shape.reason;
-      if (failure === undefined && shape.ok) {
+      const { shape, failure } = nginxTest(dir, container, options);
+      if (failure === undefined && shape?.ok) {
         notes.push(
           `${container.name}: runs the user's nginx config (${names})`,
           ...shape.notes.map((n) => `${container.name}: ${n}`),
@@ -60,27 +53,32 @@ export function preflightUserNginx(
   return { ...plan, pod, ...(nginxPod ? { nginxPod } : {}), notes: [...plan.notes, ...notes] };
 }
 
-/** `nginx -t` on the config the pod would write; undefined when nginx accepts it, else its first complaint. */
+/**
+ * `nginx -t` on the config the pod would write: the rewrite of the user's files (`shape`) and, when it or
+ * nginx refuses them, why (`failure`; undefined when nginx accepts them).
+ */
 function nginxTest(
   dir: string,
   container: ContainerPlan,
   options: { nginx: string; appDir: string },
-): string | undefined {
+): { shape: RunnableNginx | undefined; failure: string | undefined } {
   const launch = writeNginxConfig({
     dir,
     podName: "preflight",
     ip: "127.0.0.1",
     nginx: options.nginx,
     appDir: options.appDir,
-    fastcgiUpstream: "127.0.0.1:9000",
+    fastcgiUpstream: `127.0.0.1:${FPM_PORT}`,
     container,
   });
+  const shape = launch.userConfig;
+  if (!shape?.ok) return { shape, failure: shape?.reason ?? "no user config" };
   const server = launch.argv.slice(launch.argv.indexOf(options.nginx));
   const run = spawnSync(server[0] ?? options.nginx, [...server.slice(1), "-t", "-q"], {
     encoding: "utf8",
     timeout: TEST_TIMEOUT_MS,
   });
-  if (run.status === 0) return undefined;
+  if (run.status === 0) return { shape, failure: undefined };
   let log = "";
   try {
     log = readFileSync(join(dir, "nginx-error.log"), "utf8");
@@ -90,5 +88,8 @@ function nginxTest(
     .find((line) => /\[(emerg|alert|crit)\]/.test(line))
     ?.replace(/^.*?\[(emerg|alert|crit)\] \d+#\d+: /, "")
     .replace(/^nginx: \[(emerg|alert|crit)\] /, "");
-  return `nginx -t: ${complaint ?? (run.error ? run.error.message : `exit ${run.status}`)}`;
+  return {
+    shape,
+    failure: `nginx -t: ${complaint ?? (run.error ? run.error.message : `exit ${run.status}`)}`,
+  };
 }
