@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { largeReview } from "../test/webhook/helpers.js";
 import { pinLoadGenerator } from "./cpus.js";
 import { type PacedResult, pacedLoad } from "./paced.js";
+import { rssMb } from "./soak.js";
 import { measured } from "./stats.js";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Figure } from "./types.js";
 import { GOAL_RATE, makeCertificate, PACED_CONNECTIONS, reviewBodies, startServer } from "./webhook.js";
@@ -33,15 +34,6 @@ interface Phase {
   large?: PacedResult;
   rssMedianMb: number;
   rssMaxMb: number;
-}
-
-function rssMb(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export const adversarialBenchmark: Benchmark = {

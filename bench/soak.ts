@@ -23,7 +23,7 @@ const SAMPLE_SECONDS = 5;
 const WARMUP_SECONDS = 5;
 
 /** Resident set size of `pid` in MB, or undefined once it is gone. */
-function rssMb(pid: number): number | undefined {
+export function rssMb(pid: number): number | undefined {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) / 1024 : undefined;
