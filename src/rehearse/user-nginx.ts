@@ -66,16 +66,15 @@ const STOCK_FILES = [
   "snippets/fastcgi-php.conf",
 ];
 /**
- * The official image's `http` context when the user gives only `conf.d` files: the nginx.org package's
+ * The official image's `http` context when the user gives no main file: the nginx.org package's
  * /etc/nginx/nginx.conf, which the image installs (nginxinc/docker-nginx:mainline/debian/Dockerfile
- * installs the `nginx` package and only adds `conf.d/default.conf`).
+ * installs the `nginx` package and only adds `conf.d/default.conf`), which then includes `conf.d/*.conf`.
  */
 const IMAGE_HTTP = [
   "include /etc/nginx/mime.types",
   "default_type application/octet-stream",
   "sendfile on",
   "keepalive_timeout 65",
-  "include /etc/nginx/conf.d/*.conf",
 ];
 const MAIN_OWN = new Set(["user", "pid", "error_log", "worker_processes", "daemon", "master_process"]);
 const MAIN_DROPPED = new Set(["load_module", "lock_file", "events", "stream", "mail", "thread_pool"]);
@@ -152,6 +151,17 @@ function parseText(file: UserNginxFile): Node[] | string {
   return result;
 }
 
+/** Every `include` pattern of a file, at any depth. */
+function includesOf(nodes: Node[]): string[] {
+  return nodes.flatMap((n) =>
+    n.name === "include" && !n.children
+      ? [words(n.value)[0] ?? ""]
+      : n.children
+        ? includesOf(n.children)
+        : [],
+  );
+}
+
 function hasVerbatim(nodes: Node[]): boolean {
   return nodes.some((n) => /_by_lua_block$/.test(n.name) || (n.children ? hasVerbatim(n.children) : false));
 }
@@ -195,17 +205,41 @@ export function runnableNginxConfig(files: readonly UserNginxFile[], ctx: UserNg
         ? `${IMAGE_CONF_DIR}/nginx.conf`
         : `${IMAGE_CONF_DIR}/conf.d/${index}-${posix.basename(file.name)}`),
   }));
-  const main = byDestination.find((f) => f.path === `${IMAGE_CONF_DIR}/nginx.conf`);
+  // The main file: the one with the http block (the image's own path first), wherever the image keeps it.
+  const withHttp = byDestination.filter((f) => parsed.get(f.file)?.some((n) => n.name === "http"));
+  const main = withHttp.find((f) => f.path === `${IMAGE_CONF_DIR}/nginx.conf`) ?? withHttp[0];
+  // Without one, the image's main file includes the given files from where it mounts them (conf.d for the
+  // official image, server_blocks/ for Bitnami's): each file no other given file includes is read in http.
+  const includedByOthers = (f: (typeof byDestination)[number]) =>
+    byDestination.some(
+      (o) =>
+        o !== f &&
+        includesOf(parsed.get(o.file) ?? []).some((pattern) =>
+          picomatch.isMatch(
+            f.path,
+            posix.isAbsolute(pattern) ? pattern : posix.join(IMAGE_CONF_DIR, pattern),
+          ),
+        ),
+    );
+  const tops = main ? [] : byDestination.filter((f) => !includedByOthers(f));
+  for (const top of tops)
+    if (!top.path.startsWith(`${IMAGE_CONF_DIR}/conf.d/`))
+      notes.push(
+        `${top.path}: read in the http context, as the image's own nginx.conf (not among the inputs) includes it`,
+      );
   const mainNodes: Node[] = main
     ? (parsed.get(main.file) ?? [])
     : [
         {
           name: "http",
           value: "",
-          children: IMAGE_HTTP.map((line) => {
-            const [name = "", ...rest] = words(line);
-            return directive(name, rest.join(" "));
-          }),
+          children: [
+            ...IMAGE_HTTP.map((line) => {
+              const [name = "", ...rest] = words(line);
+              return directive(name, rest.join(" "));
+            }),
+            ...tops.map((top) => directive("include", top.path)),
+          ],
         },
       ];
   const stock = ctx.stockDir ?? IMAGE_CONF_DIR;
@@ -275,9 +309,19 @@ export function runnableNginxConfig(files: readonly UserNginxFile[], ctx: UserNg
         } else out.push(directive("fastcgi_pass", ctx.fastcgiUpstream));
         continue;
       }
-      if (n.name === "fastcgi_param" && /^SCRIPT_FILENAME\s+[^$\s]+$/.test(n.value.trim())) {
-        // A literal script path of the image: the rehearsal app's script answers instead.
-        out.push(directive("fastcgi_param", `SCRIPT_FILENAME ${ctx.appDir}/index.php`));
+      const script =
+        n.name === "fastcgi_param" ? /^SCRIPT_FILENAME\s+(\/[^$\s]*)(\$\S*)?$/.exec(n.value.trim()) : null;
+      if (script) {
+        // A script path of the image (`/var/www/app/public$fastcgi_script_name`, or a literal file): the
+        // rehearsal app's folder in place of the image's, its variable part kept.
+        const rest = script[2] ?? "";
+        out.push(
+          directive(
+            "fastcgi_param",
+            `SCRIPT_FILENAME ${rest ? `${ctx.appDir}${rest}` : `${ctx.appDir}/index.php`}`,
+          ),
+        );
+        notes.push(`SCRIPT_FILENAME ${script[1]}…: the rehearsal app's folder instead`);
         continue;
       }
       if (n.name === "proxy_pass" || n.name === "uwsgi_pass" || n.name === "grpc_pass") {

@@ -102,6 +102,45 @@ test("a whole nginx.conf: its includes of the given files are followed, others l
   assert.deepEqual(r.notes, ["include /etc/nginx/extra/security.conf: not among the inputs, left out"]);
 });
 
+test("a server block mounted where another image's nginx.conf includes it (Bitnami's server_blocks/) is read", () => {
+  // The shape of invoiceninja/dockerfiles:charts/invoiceninja: bitnami/nginx with a ConfigMap at
+  // /opt/bitnami/nginx/conf/server_blocks/, which the image's own nginx.conf (not among the inputs) includes.
+  const r = shape([
+    {
+      name: "server-block.conf",
+      destination: "/opt/bitnami/nginx/conf/server_blocks/server-block.conf",
+      text: "server { listen 8080; root /app; location ~ \\.php$ { fastcgi_pass app:9000; include fastcgi_params; fastcgi_param SCRIPT_FILENAME /var/www/app/public$fastcgi_script_name; } }",
+    },
+    {
+      name: "snippet.conf",
+      destination: "/opt/bitnami/nginx/conf/snippet.conf",
+      text: "client_max_body_size 8m;",
+    },
+  ]);
+  assert.ok(r.ok, r.ok ? "" : r.reason);
+  assert.match(r.http, /fastcgi_pass 127\.3\.0\.2:9000;/);
+  // php-fpm's own path for the script (another container's file system): the app's folder instead.
+  assert.ok(r.http.includes(`fastcgi_param SCRIPT_FILENAME ${appDir}$fastcgi_script_name;`), r.http);
+  assert.deepEqual(r.notes.sort(), [
+    "/opt/bitnami/nginx/conf/server_blocks/server-block.conf: read in the http context, as the image's own nginx.conf (not among the inputs) includes it",
+    "/opt/bitnami/nginx/conf/snippet.conf: read in the http context, as the image's own nginx.conf (not among the inputs) includes it",
+    "SCRIPT_FILENAME /var/www/app/public…: the rehearsal app's folder instead",
+    "root /app: the rehearsal app's folder instead",
+  ]);
+  // A file another given file includes is read there, not again in http.
+  const nested = shape([
+    confd("server { listen 80; include /etc/nginx/snippets/php.conf; }"),
+    {
+      name: "php.conf",
+      destination: "/etc/nginx/snippets/php.conf",
+      text: "location ~ \\.php$ { fastcgi_pass a:9000; }",
+    },
+  ]);
+  assert.ok(nested.ok, nested.ok ? "" : nested.reason);
+  assert.equal(nested.http.match(/fastcgi_pass/g)?.length, 1);
+  assert.match(nested.http, /server \{[\s\S]*location ~ \\\.php\$ \{/);
+});
+
 test("the server that passes to php-fpm gets the traffic, not an exporter's status server before it", () => {
   // The shape of renoki-co/charts:charts/laravel/templates/configmap.yaml: stub_status on 8080 first.
   const r = shape([
