@@ -2,15 +2,15 @@
  * A user's own nginx configuration made runnable in a rehearsal pod (issue 13: "`rehearse PATH` runs the
  * user's own nginx and php-fpm configuration where it is given, with the docroot made runnable"). The files
  * the model linked to the nginx container (ConfigMaps at their mount paths, files COPY'd by its Dockerfile,
- * files given on the command line) are read as nginx reads them: the main file (`/etc/nginx/nginx.conf`, or
- * the official image's own when the user gives only `conf.d` files), its `include`s resolved against the
+ * files given on the command line) are read as nginx reads them: the main file (the one with the `http`
+ * block; else the official image's, reading every given file no other includes), its `include`s resolved against the
  * other given files and the stock parameter files the nginx package ships. What ties them to the image or
  * the cluster is rewritten, and said in `notes`:
  * - the main context's `user`, `pid`, `error_log`, `worker_processes`, `events` and modules are the
  *   rehearsal's (`nginxPreamble`); `worker_shutdown_timeout` and every other setting stay;
  * - the servers on the port traffic reaches listen on the pod's address instead (the first of them, or
  *   the `default_server`, takes every Host); servers on other ports or TLS-only are left out;
- * - `root` is the rehearsal app's folder, so `try_files … /index.php` and `$document_root$fastcgi_script_name`
+ * - `root` (and a `SCRIPT_FILENAME` naming the image's own path) is the rehearsal app's folder, so `try_files … /index.php` and `$document_root$fastcgi_script_name`
  *   reach the app that answers the load;
  * - `fastcgi_pass` (an address, a variable, or an `upstream` block, whose `keepalive` and other settings
  *   stay) goes to the pod's php-fpm; other upstream hosts (a cluster DNS name nginx cannot resolve here) go
